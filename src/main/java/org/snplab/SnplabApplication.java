@@ -1,0 +1,23 @@
+package org.snplab;
+
+import java.util.Arrays;
+
+import org.snplab.agent.AgentCommand;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * One jar, two roles: {@code snplab.jar} runs the server, {@code snplab.jar agent ...} runs a host agent.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class SnplabApplication {
+
+	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && args[0].equals("agent")) {
+			System.exit(AgentCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+		}
+		SpringApplication.run(SnplabApplication.class, args);
+	}
+}
