@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +14,38 @@ final class HostRoot {
 
 	/** shared/ is always a sibling of the checkout; tests run with cwd = project root. */
 	static final Path FIXTURES = Path.of("..", "shared", "fixtures", "hosts");
+
+	static final String CPU_MILAN = "cpuinfo-milan-epyc7413-kubevirt-sev-host.txt";
+
+	static final String CPU_GENOA = "cpuinfo-genoa-epyc9654-rocky8.5-archspec.txt";
+
+	static final String CPU_ROME = "cpuinfo-rome-epyc7742-kubevirt-sev-host.txt";
+
+	static final String CPU_RYZEN = "cpuinfo-amd-ryzen9-5950x-fam25-archspec.txt";
+
+	static final String CPU_INTEL = "cpuinfo-intel-xeon-e5-2670-baremetal-insights-core.txt";
+
+	static final String DMESG_GENOA_OK = "dmesg-snp-host-6.9-sev-snp-grep-hbos.txt";
+
+	static final String DMESG_MILAN_OK = "dmesg-milan-7453-snp-ok-6.11-fw1.55b31-amdsev271.txt";
+
+	static final String DMESG_INIT_FAIL = "dmesg-milan-7443p-snp-init-fail-0x3-amdsev189.txt";
+
+	static final String DMESG_FW_OLD = "dmesg-milan-fw-too-old-api1.49-amdsev140.txt";
+
+	static final String DMESG_SNP_N = "dmesg-milan-r7515-no-es-asids-sev_es-sev_snp-N-amdsev84.txt";
+
+	static final String SNPHOST_PASS = "snphost-ok-all-pass-fw1.55-hbos.txt";
+
+	static final String SNPHOST_JSON = "snphost-ok-json-head-nonroot-failures-skipped-snphost193-TRUNCATED.json.txt";
+
+	static final String SEVCTL_PASS = "sevctl-ok-milan-all-pass-amdsev271.txt";
+
+	static final String SEVCTL_ROME_FAIL = "sevctl-ok-rome-snp-fail-with-error-trailer-enarx-sevctl93.txt";
+
+	static final Set<String> ALL_FIXTURES = Set.of(CPU_MILAN, CPU_GENOA, CPU_ROME, CPU_RYZEN, CPU_INTEL, DMESG_GENOA_OK,
+			DMESG_MILAN_OK, DMESG_INIT_FAIL, DMESG_FW_OLD, DMESG_SNP_N, SNPHOST_PASS, SNPHOST_JSON, SEVCTL_PASS,
+			SEVCTL_ROME_FAIL);
 
 	final Path root;
 
