@@ -1,6 +1,7 @@
 package org.snplab;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 import org.snplab.agent.AgentCommand;
 import org.springframework.boot.SpringApplication;
@@ -17,6 +18,10 @@ public class SnplabApplication {
 	public static void main(String[] args) throws Exception {
 		if (args.length > 0 && args[0].equals("agent")) {
 			System.exit(AgentCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+		}
+		Optional<Integer> exitCode = UserNamespace.rerunUnprivilegedIfRoot(args);
+		if (exitCode.isPresent()) {
+			System.exit(exitCode.get());
 		}
 		SpringApplication.run(SnplabApplication.class, args);
 	}

@@ -1,0 +1,43 @@
+package org.snplab;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything under {@code snplab.*} in application.yml.
+ *
+ * @param dataDir where the embedded database, git mirrors and artifacts live
+ * @param baseUrl how maintainers reach this server; links in commit statuses point here
+ */
+@ConfigurationProperties("snplab")
+public record SnplabProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("http://localhost:8080") String baseUrl,
+		@DefaultValue Agent agent, @DefaultValue Queue queue, @DefaultValue Logs logs, @DefaultValue Artifacts artifacts) {
+
+	/**
+	 * @param registrationToken shared secret a new agent presents once to get its own credential
+	 * @param autoEnable whether newly registered hosts take work at once (otherwise an admin enables them)
+	 */
+	public record Agent(@DefaultValue("change-me") String registrationToken, @DefaultValue("true") boolean autoEnable) {
+	}
+
+	/**
+	 * @param lease how long a claimed job stays an agent's without a heartbeat
+	 * @param heartbeat how often agents heartbeat a running job (well under the lease)
+	 * @param maxAttempts attempts of a job lost to infrastructure (never for test failures)
+	 * @param leaseCheckInterval how often expired leases are looked for
+	 * @param hostOfflineAfter a host silent this long is shown offline
+	 */
+	public record Queue(@DefaultValue("60s") Duration lease, @DefaultValue("5s") Duration heartbeat,
+			@DefaultValue("3") int maxAttempts, @DefaultValue("5s") Duration leaseCheckInterval,
+			@DefaultValue("60s") Duration hostOfflineAfter) {
+	}
+
+	public record Logs(@DefaultValue("67108864") long maxBytesPerJob) {
+	}
+
+	public record Artifacts(@DefaultValue("104857600") long maxFileBytes, @DefaultValue("1073741824") long maxJobBytes) {
+	}
+}

@@ -1,0 +1,63 @@
+package org.snplab.hosts;
+
+import java.util.List;
+import java.util.Map;
+
+import org.snplab.SnplabProperties;
+
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The agent's calls about its host: register once, then heartbeat with fresh facts. */
+@RestController
+class AgentHostController {
+
+	private final HostRegistry hosts;
+
+	private final SnplabProperties properties;
+
+	AgentHostController(HostRegistry hosts, SnplabProperties properties) {
+		this.hosts = hosts;
+		this.properties = properties;
+	}
+
+	@PostMapping("/api/agent/register")
+	RegisterResponse register(@RequestHeader(name = "Authorization", required = false) String authorization,
+			@RequestBody RegisterRequest request) {
+		String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : null;
+		HostRegistry.Registration registration = hosts.register(token, request.name(),
+				request.slots() == null ? 1 : request.slots(), orEmpty(request.labels()), orEmpty(request.facts()));
+		return new RegisterResponse(registration.hostId(), registration.credential(), heartbeatSeconds());
+	}
+
+	@PostMapping("/api/agent/heartbeat")
+	HeartbeatResponse heartbeat(@RequestHeader(name = "Authorization", required = false) String authorization,
+			@RequestBody HeartbeatRequest request) {
+		Host host = hosts.authenticateAgent(authorization);
+		Host updated = hosts.heartbeat(host.id(), orEmpty(request.facts()), orEmpty(request.labels()),
+				request.slots() == null ? host.slots() : request.slots());
+		return new HeartbeatResponse(updated.state(), heartbeatSeconds());
+	}
+
+	private long heartbeatSeconds() {
+		return Math.max(1, properties.queue().heartbeat().toSeconds());
+	}
+
+	private static Map<String, String> orEmpty(Map<String, String> map) {
+		return map == null ? Map.of() : map;
+	}
+
+	record RegisterRequest(String name, Integer slots, Map<String, String> labels, Map<String, String> facts) {
+	}
+
+	record RegisterResponse(long hostId, String credential, long heartbeatSeconds) {
+	}
+
+	record HeartbeatRequest(Map<String, String> facts, Map<String, String> labels, Integer slots, List<Long> running) {
+	}
+
+	record HeartbeatResponse(String state, long heartbeatSeconds) {
+	}
+}

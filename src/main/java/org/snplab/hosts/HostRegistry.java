@@ -1,0 +1,225 @@
+package org.snplab.hosts;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.snplab.RequestException;
+import org.snplab.SnplabProperties;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Registers agents, authenticates them by their per-host credential and keeps their facts.
+ * <p>
+ * Credentials are random 256-bit tokens, so a SHA-256 of them is a safe lookup key (no need for a slow password
+ * hash): the server can check thousands of agent calls a second.
+ */
+@Service
+public class HostRegistry {
+
+	private static final String COLUMNS = "id, name, enabled, mode, status, slots, facts::text, (labels || admin_labels)::text, last_seen";
+
+	private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+	};
+
+	private final JdbcClient db;
+
+	private final JsonMapper json;
+
+	private final SnplabProperties properties;
+
+	private final Map<String, Long> hostIdByTokenHash = new ConcurrentHashMap<>();
+
+	private final Map<Long, Cached> hosts = new ConcurrentHashMap<>();
+
+	private final SecureRandom random = new SecureRandom();
+
+	HostRegistry(JdbcClient db, JsonMapper json, SnplabProperties properties) {
+		this.db = db;
+		this.json = json;
+		this.properties = properties;
+	}
+
+	/** Registers a new host, or re-registers one of the same name with a fresh credential. */
+	@Transactional
+	public Registration register(String registrationToken, String name, int slots, Map<String, String> labels,
+			Map<String, String> facts) {
+		if (!MessageDigest.isEqual(bytes(registrationToken), bytes(properties.agent().registrationToken()))) {
+			throw RequestException.unauthorized("registration token rejected");
+		}
+		if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+			throw RequestException.badRequest(
+					"host name must be 1-63 letters, digits, '.', '_' or '-', got " + name);
+		}
+		if (slots < 1 || slots > 64) {
+			throw RequestException.badRequest("slots must be between 1 and 64, got " + slots);
+		}
+		String credential = newCredential();
+		long id = db.sql("""
+				insert into host (name, token_hash, enabled, slots, labels, facts)
+				values (:name, :hash, :enabled, :slots, :labels::jsonb, :facts::jsonb)
+				on conflict (name) do update set token_hash = excluded.token_hash, slots = excluded.slots,
+				  labels = excluded.labels, facts = excluded.facts, status = 'online', last_seen = now()
+				returning id""")
+			.param("name", name)
+			.param("hash", sha256(credential))
+			.param("enabled", properties.agent().autoEnable())
+			.param("slots", slots)
+			.param("labels", json.writeValueAsString(labels))
+			.param("facts", json.writeValueAsString(facts))
+			.query(Long.class)
+			.single();
+		hostIdByTokenHash.values().removeIf(existing -> existing == id);
+		hosts.remove(id);
+		return new Registration(id, credential);
+	}
+
+	/** The host a credential belongs to. */
+	public Optional<Host> authenticate(String credential) {
+		if (credential == null || credential.isBlank()) {
+			return Optional.empty();
+		}
+		String hash = sha256(credential);
+		Long id = hostIdByTokenHash.get(hash);
+		if (id == null) {
+			id = db.sql("select id from host where token_hash = ?").param(hash).query(Long.class).optional().orElse(null);
+			if (id == null) {
+				return Optional.empty();
+			}
+			hostIdByTokenHash.put(hash, id);
+		}
+		return find(id);
+	}
+
+	/** The host calling, from its {@code Authorization: Bearer <credential>} header. */
+	public Host authenticateAgent(String authorizationHeader) {
+		String credential = authorizationHeader != null && authorizationHeader.startsWith("Bearer ")
+				? authorizationHeader.substring(7).trim() : null;
+		return authenticate(credential).orElseThrow(() -> RequestException
+			.unauthorized("unknown host credential; delete the agent's credential.json to register again"));
+	}
+
+	/** A host as recently read; admin changes made on another server instance show within a few seconds. */
+	public Optional<Host> find(long id) {
+		Cached cached = hosts.get(id);
+		if (cached != null && System.nanoTime() - cached.readAt < Duration.ofSeconds(3).toNanos()) {
+			return Optional.of(cached.host);
+		}
+		Optional<Host> host = db.sql("select " + COLUMNS + " from host where id = ?").param(id).query(this::map).optional();
+		host.ifPresentOrElse(h -> hosts.put(id, new Cached(h, System.nanoTime())), () -> hosts.remove(id));
+		return host;
+	}
+
+	public List<Host> findAll() {
+		return db.sql("select " + COLUMNS + " from host order by name").query(this::map).list();
+	}
+
+	/** Records that the agent is alive and what it probed now. */
+	public Host heartbeat(long id, Map<String, String> facts, Map<String, String> labels, int slots) {
+		db.sql("""
+				update host set facts = :facts::jsonb, labels = :labels::jsonb, slots = :slots, status = 'online',
+				  last_seen = now() where id = :id""")
+			.param("facts", json.writeValueAsString(facts))
+			.param("labels", json.writeValueAsString(labels))
+			.param("slots", Math.max(1, Math.min(64, slots)))
+			.param("id", id)
+			.update();
+		return refreshed(id);
+	}
+
+	public Host setEnabled(long id, boolean enabled) {
+		return update(id, "update host set enabled = ? where id = ?", enabled);
+	}
+
+	public Host setMode(long id, Host.Mode mode) {
+		return update(id, "update host set mode = ? where id = ?", mode.name().toLowerCase());
+	}
+
+	public Host setAdminLabels(long id, Map<String, String> labels) {
+		return update(id, "update host set admin_labels = ?::jsonb where id = ?", json.writeValueAsString(labels));
+	}
+
+	/** Marks hosts offline that were silent longer than {@code snplab.queue.host-offline-after}. */
+	public int markSilentHostsOffline() {
+		long seconds = properties.queue().hostOfflineAfter().toSeconds();
+		int count = db.sql("""
+				update host set status = 'offline'
+				where status = 'online' and last_seen < now() - make_interval(secs => ?)""")
+			.param(seconds)
+			.update();
+		if (count > 0) {
+			hosts.clear();
+		}
+		return count;
+	}
+
+	/** Marks a host offline at once, e.g. when a job's lease expired on it. */
+	public void markOffline(long id) {
+		db.sql("update host set status = 'offline' where id = ?").param(id).update();
+		hosts.remove(id);
+	}
+
+	private Host update(long id, String sql, Object value) {
+		if (db.sql(sql).params(value, id).update() == 0) {
+			throw RequestException.notFound("no host with id " + id);
+		}
+		return refreshed(id);
+	}
+
+	private Host refreshed(long id) {
+		hosts.remove(id);
+		return find(id).orElseThrow(() -> RequestException.notFound("no host with id " + id));
+	}
+
+	private Host map(ResultSet rs, int row) throws SQLException {
+		return new Host(rs.getLong(1), rs.getString(2), rs.getBoolean(3), Host.Mode.valueOf(rs.getString(4).toUpperCase()),
+				Host.Status.valueOf(rs.getString(5).toUpperCase()), rs.getInt(6), readMap(rs.getString(7)),
+				readMap(rs.getString(8)), rs.getTimestamp(9).toInstant());
+	}
+
+	private Map<String, String> readMap(String text) {
+		return new TreeMap<>(json.readValue(text, STRING_MAP));
+	}
+
+	private String newCredential() {
+		byte[] bytes = new byte[32];
+		random.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	static String sha256(String text) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes(text)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static byte[] bytes(String text) {
+		return (text == null ? "" : text).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** What a new agent gets back: its id and the credential it must keep. */
+	public record Registration(long hostId, String credential) {
+	}
+
+	private record Cached(Host host, long readAt) {
+	}
+}

@@ -1,0 +1,65 @@
+package org.snplab.queue;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.snplab.hosts.Host;
+import org.snplab.hosts.HostRegistry;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+
+/** The agent's calls about jobs: poll for one, heartbeat it, report how it ended. */
+@RestController
+class AgentJobController {
+
+	private static final Duration MAX_WAIT = Duration.ofSeconds(50);
+
+	private final HostRegistry hosts;
+
+	private final Dispatcher dispatcher;
+
+	private final JobQueue queue;
+
+	AgentJobController(HostRegistry hosts, Dispatcher dispatcher, JobQueue queue) {
+		this.hosts = hosts;
+		this.dispatcher = dispatcher;
+		this.queue = queue;
+	}
+
+	@PostMapping("/api/agent/poll")
+	DeferredResult<ResponseEntity<ClaimedJob>> poll(@RequestHeader(name = "Authorization", required = false) String authorization,
+			@RequestBody PollRequest request) {
+		Host host = hosts.authenticateAgent(authorization);
+		Duration wait = Duration.ofSeconds(Math.max(0, Math.min(request.waitSeconds(), MAX_WAIT.toSeconds())));
+		return dispatcher.poll(host, request.slot(), wait.isZero() ? Duration.ofMillis(1) : wait);
+	}
+
+	@PostMapping("/api/agent/jobs/{id}/heartbeat")
+	Map<String, Boolean> heartbeat(@RequestHeader(name = "Authorization", required = false) String authorization,
+			@PathVariable long id, @RequestParam int attempt) {
+		Host host = hosts.authenticateAgent(authorization);
+		return Map.of("cancel", queue.heartbeat(id, attempt, host));
+	}
+
+	@PostMapping("/api/agent/jobs/{id}/finish")
+	Map<String, String> finish(@RequestHeader(name = "Authorization", required = false) String authorization,
+			@PathVariable long id, @RequestParam int attempt, @RequestBody FinishRequest request) {
+		Host host = hosts.authenticateAgent(authorization);
+		JobResult result = JobResult.of(request.result());
+		queue.finish(id, attempt, host, result, request.reason(), request.exitCode());
+		return Map.of("result", result.value());
+	}
+
+	record PollRequest(int slot, long waitSeconds) {
+	}
+
+	record FinishRequest(String result, String reason, Integer exitCode) {
+	}
+}

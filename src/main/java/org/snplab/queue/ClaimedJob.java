@@ -1,0 +1,10 @@
+package org.snplab.queue;
+
+import java.util.List;
+import java.util.Map;
+
+/** A job handed to an agent: everything it needs to run it, and the attempt it must quote back. */
+public record ClaimedJob(long jobId, int attempt, long runId, String name, String repository, String commit,
+		List<String> steps, Map<String, String> env, long timeoutSeconds, List<String> artifacts, List<String> junit,
+		long heartbeatSeconds) {
+}

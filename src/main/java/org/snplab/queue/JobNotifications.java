@@ -1,0 +1,134 @@
+package org.snplab.queue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * PostgreSQL LISTEN/NOTIFY on channel {@code snplab_jobs}: whenever jobs become claimable, every server instance
+ * hears it within milliseconds and wakes its parked agents. The payload is the requirement set id, or {@code *}
+ * when anything may have changed (a host enabled, a job requeued). Notifications sent inside a transaction are
+ * delivered at commit, so a woken agent always finds the job.
+ */
+@Component
+class JobNotifications implements SmartLifecycle {
+
+	static final String CHANNEL = "snplab_jobs";
+
+	static final String ANY = "*";
+
+	private static final Logger log = LoggerFactory.getLogger(JobNotifications.class);
+
+	private final DataSource dataSource;
+
+	private final List<Consumer<String>> subscribers = new CopyOnWriteArrayList<>();
+
+	private volatile boolean running;
+
+	private Thread listener;
+
+	JobNotifications(DataSource dataSource) {
+		this.dataSource = dataSource;
+	}
+
+	static void notifyQueued(JdbcClient db, long requirementSetId) {
+		send(db, Long.toString(requirementSetId));
+	}
+
+	static void notifyAny(JdbcClient db) {
+		send(db, ANY);
+	}
+
+	private static void send(JdbcClient db, String payload) {
+		db.sql("select pg_notify('" + CHANNEL + "', ?)").param(payload).query((rs, i) -> 1).list();
+	}
+
+	void subscribe(Consumer<String> subscriber) {
+		subscribers.add(subscriber);
+	}
+
+	@Override
+	public void start() {
+		running = true;
+		listener = new Thread(this::listen, "snplab-job-notifications");
+		listener.setDaemon(true);
+		listener.start();
+	}
+
+	@Override
+	public void stop() {
+		running = false;
+		if (listener != null) {
+			listener.interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	private void listen() {
+		long backoffMillis = 100;
+		while (running) {
+			try (Connection connection = dataSource.getConnection()) {
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("listen " + CHANNEL);
+				}
+				PGConnection pg = connection.unwrap(PGConnection.class);
+				backoffMillis = 100;
+				// Whatever was sent while we weren't listening is unknown: let every parked agent look once.
+				publish(ANY);
+				while (running) {
+					PGNotification[] notifications = pg.getNotifications(1000);
+					if (notifications != null) {
+						for (PGNotification notification : notifications) {
+							publish(notification.getParameter());
+						}
+					}
+				}
+			}
+			catch (SQLException ex) {
+				if (running) {
+					log.warn("Lost the LISTEN connection, retrying in {} ms: {}", backoffMillis, ex.getMessage());
+					sleep(backoffMillis);
+					backoffMillis = Math.min(backoffMillis * 2, 10_000);
+				}
+			}
+		}
+	}
+
+	private void publish(String payload) {
+		for (Consumer<String> subscriber : subscribers) {
+			try {
+				subscriber.accept(payload);
+			}
+			catch (RuntimeException ex) {
+				log.warn("A job notification subscriber failed", ex);
+			}
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+}

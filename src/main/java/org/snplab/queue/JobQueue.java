@@ -1,0 +1,292 @@
+package org.snplab.queue;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.snplab.RequestException;
+import org.snplab.SnplabProperties;
+import org.snplab.hosts.Host;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The job queue: claim, heartbeat, finish, cancel, and what happens when an agent is lost.
+ * <p>
+ * Claiming is one statement: pick the best queued job among the requirement sets the host matches, skipping rows
+ * other claimers hold ({@code FOR UPDATE SKIP LOCKED}), and mark it running on the host's slot. A unique index on
+ * (host, slot) of running jobs makes double-booking a slot impossible.
+ */
+@Service
+public class JobQueue {
+
+	private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
+
+	// The previous attempt's host is skipped for a while so a retry lands elsewhere if another host can take it.
+	private static final String CLAIM = """
+			with next as (
+			  select j.id from job j
+			  where j.state = 'queued' and j.requires_id = any(:sets)
+			    and (j.avoid_host is distinct from :host or j.queued_at < now() - interval '30 seconds')
+			  order by j.priority desc, j.id
+			  limit 1
+			  for update skip locked
+			), claimed as (
+			  update job j set state = 'running', host_id = :host, slot = :slot, started_at = now(),
+			    lease_until = now() + make_interval(secs => :lease)
+			  from next
+			  where j.id = next.id and exists (select 1 from host h where h.id = :host and h.enabled and h.mode = 'active')
+			  returning j.id, j.attempt, j.run_id, j.name, j.spec::text
+			), run_started as (
+			  update run r set state = 'running', started_at = now()
+			  where r.id in (select run_id from claimed) and r.state = 'queued'
+			)
+			select c.id, c.attempt, c.run_id, c.name, c.spec, r.repository, r.commit_sha
+			from claimed c join run r on r.id = c.run_id""";
+
+	private final JdbcClient db;
+
+	private final TransactionTemplate transactions;
+
+	private final RequirementSets requirementSets;
+
+	private final RunStates runStates;
+
+	private final JsonMapper json;
+
+	private final SnplabProperties properties;
+
+	JobQueue(JdbcClient db, TransactionTemplate transactions, RequirementSets requirementSets, RunStates runStates,
+			JsonMapper json, SnplabProperties properties) {
+		this.db = db;
+		this.transactions = transactions;
+		this.requirementSets = requirementSets;
+		this.runStates = runStates;
+		this.json = json;
+		this.properties = properties;
+	}
+
+	/** The best job this host's slot may run now, if any. */
+	public Optional<ClaimedJob> claim(Host host, int slot) {
+		if (slot < 0 || slot >= host.slots()) {
+			throw RequestException.badRequest("slot " + slot + " out of range: host " + host.name() + " has "
+					+ host.slots() + " slot(s), numbered from 0");
+		}
+		if (!host.takesWork()) {
+			return Optional.empty();
+		}
+		long[] sets = requirementSets.matching(host);
+		if (sets.length == 0) {
+			return Optional.empty();
+		}
+		try {
+			return tryClaim(host, slot, sets);
+		}
+		catch (DuplicateKeyException busy) {
+			// The agent asks for work on a slot we think is busy: it restarted and lost that job.
+			loseJobsOnSlot(host, slot);
+			return tryClaim(host, slot, sets);
+		}
+	}
+
+	private Optional<ClaimedJob> tryClaim(Host host, int slot, long[] sets) {
+		long leaseSeconds = properties.queue().lease().toSeconds();
+		long heartbeatSeconds = Math.max(1, properties.queue().heartbeat().toSeconds());
+		return db.sql(CLAIM)
+			.param("sets", sets)
+			.param("host", host.id())
+			.param("slot", slot)
+			.param("lease", leaseSeconds)
+			.query((rs, i) -> {
+				JobSpecJson spec = json.readValue(rs.getString(5), JobSpecJson.class);
+				return new ClaimedJob(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4), rs.getString(6),
+						rs.getString(7), spec.steps(), spec.env(), spec.timeoutSeconds(), spec.artifacts(), spec.junit(),
+						heartbeatSeconds);
+			})
+			.optional();
+	}
+
+	/** Puts a claimed job back as if never claimed: the agent never got it (its poll had already ended). */
+	void unclaim(ClaimedJob job) {
+		db.sql("""
+				update job set state = 'queued', host_id = null, slot = null, started_at = null, lease_until = null
+				where id = ? and attempt = ? and state = 'running'""")
+			.params(job.jobId(), job.attempt())
+			.update();
+	}
+
+	/**
+	 * Renews the lease of a running attempt.
+	 * @return whether the job should be canceled
+	 * @throws RequestException 409 when the attempt is no longer this host's (lease expired, job retried elsewhere)
+	 */
+	public boolean heartbeat(long jobId, int attempt, Host host) {
+		return db.sql("""
+				update job set lease_until = now() + make_interval(secs => ?)
+				where id = ? and attempt = ? and host_id = ? and state = 'running'
+				returning cancel_requested""")
+			.params(properties.queue().lease().toSeconds(), jobId, attempt, host.id())
+			.query(Boolean.class)
+			.optional()
+			.orElseThrow(() -> notOwned(jobId, attempt, host));
+	}
+
+	/**
+	 * Checks that this attempt is (or was, until it finished) this host's: its logs and files are accepted, also
+	 * when resent after the finish report. An attempt lost to lease expiry is no longer anyone's.
+	 */
+	public void checkAttemptOf(long jobId, int attempt, Host host) {
+		boolean owned = db.sql("select count(*) from job where id = ? and attempt = ? and host_id = ?")
+			.params(jobId, attempt, host.id())
+			.query(Integer.class)
+			.single() > 0;
+		if (!owned) {
+			throw notOwned(jobId, attempt, host);
+		}
+	}
+
+	/** Records how an attempt ended. A repeat of the same report is accepted and changes nothing. */
+	public void finish(long jobId, int attempt, Host host, JobResult result, String reason, Integer exitCode) {
+		transactions.executeWithoutResult(tx -> {
+			long runId = runStates.lockRunOfJob(jobId);
+			int updated = db.sql("""
+					update job set state = 'finished', result = :result, reason = :reason, exit_code = :exit,
+					  finished_at = now(), lease_until = null
+					where id = :id and attempt = :attempt and host_id = :host and state = 'running'""")
+				.param("result", result.value())
+				.param("reason", reason)
+				.param("exit", exitCode)
+				.param("id", jobId)
+				.param("attempt", attempt)
+				.param("host", host.id())
+				.update();
+			if (updated == 0) {
+				if (alreadyFinished(jobId, attempt, host, result)) {
+					return;
+				}
+				throw notOwned(jobId, attempt, host);
+			}
+			recordAttempt(jobId, result.value(), reason, exitCode);
+			runStates.refresh(runId);
+		});
+	}
+
+	/** Cancels one job: a queued one at once, a running one by telling its agent on the next heartbeat. */
+	public void cancelJob(long jobId, String reason) {
+		transactions.executeWithoutResult(tx -> {
+			long runId = runStates.lockRunOfJob(jobId);
+			cancelInLockedRun("id = ?", jobId, reason);
+			runStates.refresh(runId);
+		});
+	}
+
+	/** Cancels every unfinished job of a run. */
+	public void cancelRun(long runId, String reason) {
+		transactions.executeWithoutResult(tx -> {
+			runStates.lockRun(runId);
+			cancelInLockedRun("run_id = ?", runId, reason);
+			runStates.refresh(runId);
+		});
+	}
+
+	private void cancelInLockedRun(String which, long id, String reason) {
+		db.sql("""
+				update job set state = 'finished', result = 'canceled', reason = ?, finished_at = now()
+				where state = 'queued' and %s""".formatted(which))
+			.params(reason, id)
+			.update();
+		db.sql("update job set cancel_requested = true, reason = ? where state = 'running' and " + which)
+			.params(reason, id)
+			.update();
+	}
+
+	/**
+	 * Ends the running attempt as an infrastructure error and queues the next attempt, up to
+	 * {@code snplab.queue.max-attempts}. A job whose cancel was requested is canceled instead.
+	 * @return whether the attempt was still running (someone else may have handled it)
+	 */
+	boolean loseAttempt(long jobId, String reason) {
+		Boolean lost = transactions.execute(tx -> {
+			long runId = runStates.lockRunOfJob(jobId);
+			List<Object[]> rows = db.sql("""
+					select attempt, max_attempts, cancel_requested, host_id from job
+					where id = ? and state = 'running' for update""")
+				.param(jobId)
+				.query((rs, i) -> new Object[] { rs.getInt(1), rs.getInt(2), rs.getBoolean(3), rs.getLong(4) })
+				.list();
+			if (rows.isEmpty()) {
+				return false;
+			}
+			int attempt = (int) rows.get(0)[0];
+			int maxAttempts = (int) rows.get(0)[1];
+			boolean canceled = (boolean) rows.get(0)[2];
+			recordAttemptRow(jobId, "infra_error", reason, null);
+			if (canceled) {
+				finishLocked(jobId, "canceled", "canceled (the agent was lost meanwhile)");
+			}
+			else if (attempt < maxAttempts) {
+				db.sql("""
+						update job set state = 'queued', attempt = attempt + 1, avoid_host = host_id, host_id = null,
+						  slot = null, lease_until = null, started_at = null, queued_at = now(), reason = ?
+						where id = ?""")
+					.params("attempt " + attempt + " lost: " + reason + "; retrying", jobId)
+					.update();
+			}
+			else {
+				finishLocked(jobId, "infra_error", reason + " (attempt " + attempt + " of " + maxAttempts + ")");
+			}
+			runStates.refresh(runId);
+			return true;
+		});
+		return Boolean.TRUE.equals(lost);
+	}
+
+	private void loseJobsOnSlot(Host host, int slot) {
+		List<Long> stale = db.sql("select id from job where host_id = ? and slot = ? and state = 'running'")
+			.params(host.id(), slot)
+			.query(Long.class)
+			.list();
+		for (long jobId : stale) {
+			log.warn("Host {} asked for work on slot {} while job {} ran there: the agent lost it", host.name(), slot, jobId);
+			loseAttempt(jobId, "agent on " + host.name() + " restarted and lost the job");
+		}
+	}
+
+	private void finishLocked(long jobId, String result, String reason) {
+		db.sql("""
+				update job set state = 'finished', result = ?, reason = ?, finished_at = now(), lease_until = null
+				where id = ?""")
+			.params(result, reason, jobId)
+			.update();
+	}
+
+	private void recordAttempt(long jobId, String result, String reason, Integer exitCode) {
+		recordAttemptRow(jobId, result, reason, exitCode);
+	}
+
+	private void recordAttemptRow(long jobId, String result, String reason, Integer exitCode) {
+		db.sql("""
+				insert into job_attempt (job_id, attempt, host_id, result, reason, exit_code, started_at)
+				select id, attempt, host_id, ?, ?, ?, started_at from job where id = ?
+				on conflict (job_id, attempt) do nothing""")
+			.params(result, reason, exitCode, jobId)
+			.update();
+	}
+
+	private boolean alreadyFinished(long jobId, int attempt, Host host, JobResult result) {
+		return db.sql("select count(*) from job_attempt where job_id = ? and attempt = ? and host_id = ? and result = ?")
+			.params(jobId, attempt, host.id(), result.value())
+			.query(Integer.class)
+			.single() > 0;
+	}
+
+	private static RequestException notOwned(long jobId, int attempt, Host host) {
+		return RequestException.conflict("job " + jobId + " attempt " + attempt + " is not running on host "
+				+ host.name() + " (its lease expired or it was retried, canceled or finished)");
+	}
+}

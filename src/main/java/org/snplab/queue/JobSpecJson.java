@@ -1,0 +1,16 @@
+package org.snplab.queue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.snplab.pipeline.JobSpec;
+
+/** The part of a pipeline job kept as JSON in {@code job.spec}: what the agent needs to run it. */
+record JobSpecJson(List<String> steps, Map<String, String> env, long timeoutSeconds, List<String> artifacts,
+		List<String> junit, String requires) {
+
+	static JobSpecJson of(JobSpec job) {
+		return new JobSpecJson(job.steps(), job.env(), job.timeout().toSeconds(), job.artifacts(), job.junit(),
+				job.requires().describe());
+	}
+}

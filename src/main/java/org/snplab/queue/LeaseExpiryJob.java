@@ -1,0 +1,61 @@
+package org.snplab.queue;
+
+import java.util.List;
+
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.snplab.hosts.HostRegistry;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Quartz job: a running job whose agent stopped heartbeating loses its lease. The attempt becomes an
+ * {@code infra_error}, the job is queued again for another host (up to the attempt limit), and the silent host is
+ * shown offline. Clustered Quartz runs it on one server instance at a time.
+ */
+@DisallowConcurrentExecution
+class LeaseExpiryJob implements Job {
+
+	private static final Logger log = LoggerFactory.getLogger(LeaseExpiryJob.class);
+
+	private final JdbcClient db;
+
+	private final JobQueue queue;
+
+	private final HostRegistry hosts;
+
+	LeaseExpiryJob(JdbcClient db, JobQueue queue, HostRegistry hosts) {
+		this.db = db;
+		this.queue = queue;
+		this.hosts = hosts;
+	}
+
+	@Override
+	public void execute(JobExecutionContext context) {
+		expireLeases();
+		hosts.markSilentHostsOffline();
+	}
+
+	void expireLeases() {
+		List<Expired> expired = db.sql("""
+				select j.id, h.id, h.name from job j join host h on h.id = j.host_id
+				where j.state = 'running' and j.lease_until < now()""")
+			.query((rs, i) -> new Expired(rs.getLong(1), rs.getLong(2), rs.getString(3)))
+			.list();
+		boolean requeued = false;
+		for (Expired job : expired) {
+			log.warn("Job {} lost its lease on host {}: the agent stopped heartbeating", job.jobId, job.hostName);
+			requeued |= queue.loseAttempt(job.jobId, "agent on " + job.hostName + " stopped heartbeating (lease expired)");
+			hosts.markOffline(job.hostId);
+		}
+		if (requeued) {
+			JobNotifications.notifyAny(db);
+		}
+	}
+
+	private record Expired(long jobId, long hostId, String hostName) {
+	}
+}

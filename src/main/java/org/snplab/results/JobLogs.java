@@ -1,0 +1,76 @@
+package org.snplab.results;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import org.snplab.SnplabProperties;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Job logs as ordered chunks. The agent numbers its chunks; a chunk resent after a lost answer has the same number
+ * and is stored once. Past {@code snplab.logs.max-bytes-per-job} the log is cut with a note saying so.
+ */
+@Service
+public class JobLogs {
+
+	private final JdbcClient db;
+
+	private final long maxBytes;
+
+	JobLogs(JdbcClient db, SnplabProperties properties) {
+		this.db = db;
+		this.maxBytes = properties.logs().maxBytesPerJob();
+	}
+
+	@Transactional
+	public void append(long jobId, int attempt, int seq, String text) {
+		long used = db.sql("select log_bytes from job where id = ? for update").param(jobId).query(Long.class).single();
+		int size = text.getBytes(StandardCharsets.UTF_8).length;
+		if (used >= maxBytes) {
+			return; // already cut; the note is in the log
+		}
+		String stored = text;
+		long added = size;
+		if (used + size > maxBytes) {
+			stored = "\n[snplab] log cut here: it passed the limit of " + maxBytes
+					+ " bytes (snplab.logs.max-bytes-per-job); later output was dropped\n";
+			added = maxBytes - used; // marks the log full
+		}
+		int inserted = db.sql("insert into log_chunk (job_id, attempt, seq, data) values (?, ?, ?, ?) on conflict do nothing")
+			.params(jobId, attempt, seq, stored)
+			.update();
+		if (inserted > 0) {
+			db.sql("update job set log_bytes = log_bytes + ? where id = ?").params(added, jobId).update();
+		}
+	}
+
+	/** Writes the attempt's log, chunk by chunk in order, without holding it all in memory. */
+	public void write(long jobId, int attempt, OutputStream out) {
+		db.sql("select data from log_chunk where job_id = ? and attempt = ? order by seq")
+			.params(jobId, attempt)
+			.query(rs -> {
+				try {
+					out.write(rs.getString(1).getBytes(StandardCharsets.UTF_8));
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+	}
+
+	/** The chunks from {@code fromSeq} on, for following a live log. */
+	public java.util.List<Chunk> chunksFrom(long jobId, int attempt, int fromSeq) {
+		return db.sql("select seq, data from log_chunk where job_id = ? and attempt = ? and seq >= ? order by seq")
+			.params(jobId, attempt, fromSeq)
+			.query((rs, i) -> new Chunk(rs.getInt(1), rs.getString(2)))
+			.list();
+	}
+
+	public record Chunk(int seq, String text) {
+	}
+}

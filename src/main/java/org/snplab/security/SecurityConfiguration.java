@@ -1,0 +1,44 @@
+package org.snplab.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Pages and reads are open; actions need a role. Agents authenticate with their own host credential (checked by
+ * the agent API itself) and GitHub with its webhook signature, so both bypass user authentication.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+		http.authorizeHttpRequests(requests -> requests
+			.requestMatchers("/api/agent/**", "/github/webhook").permitAll()
+			.requestMatchers(HttpMethod.POST, "/api/runs").hasRole("ADMIN")
+			.requestMatchers("/api/hosts/**").hasAnyRole("ADMIN")
+			.requestMatchers(HttpMethod.GET, "/**").permitAll()
+			.requestMatchers("/api/**").hasAnyRole("MAINTAINER", "ADMIN")
+			.requestMatchers("/login", "/error").permitAll()
+			.anyRequest().hasAnyRole("MAINTAINER", "ADMIN"))
+			.httpBasic(Customizer.withDefaults())
+			.formLogin(form -> form.permitAll())
+			// Non-browser clients (agents, GitHub, scripts with basic auth) can't carry a CSRF token; browsers
+			// submitting forms always do, because the form login session never sends an Authorization header.
+			.csrf(csrf -> csrf.ignoringRequestMatchers(
+					request -> request.getHeader("Authorization") != null,
+					request -> request.getRequestURI().startsWith("/api/agent/"),
+					request -> request.getRequestURI().equals("/github/webhook")));
+		return http.build();
+	}
+
+	@Bean
+	PasswordEncoder passwordEncoder() {
+		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+	}
+}
