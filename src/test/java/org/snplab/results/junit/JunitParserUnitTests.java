@@ -409,6 +409,19 @@ class JunitParserUnitTests {
 	}
 
 	@Test
+	void truncatesHugeCdataSystemErrWhileStreaming() throws Exception {
+		int total = 20 * 1024 * 1024;
+		String xml = "<testsuites><testsuite name=\"s\"><testcase name=\"t\"/><system-err><![CDATA["
+				+ "e".repeat(total) + "]]></system-err></testsuite></testsuites>";
+		JunitParser parser = new JunitParser(50L * 1024 * 1024, 10);
+
+		TestReport report = assertTimeoutPreemptively(QUICK, () -> parser.parse(stream(xml), "cdata.xml"));
+
+		assertThat(report.cases().get(0).systemErr())
+			.isEqualTo("e".repeat(10) + "… [truncated " + (total - 10) + " chars]");
+	}
+
+	@Test
 	void refusesElementsNestedTooDeeply() {
 		String xml = "<testsuite><testcase name=\"deep\">" + "<x>".repeat(10_000) + "</x>".repeat(10_000)
 				+ "</testcase></testsuite>";
