@@ -1,0 +1,54 @@
+package org.snplab.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of tests that need the whole server on a real port and a real PostgreSQL. All subclasses share one server
+ * and one database; each test starts from empty tables.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ServerIntegrationTest {
+
+	public static final String ADMIN_PASSWORD = "admin-test-password";
+
+	public static final String REGISTRATION_TOKEN = "test-registration-token";
+
+	@LocalServerPort
+	protected int port;
+
+	@Autowired
+	protected JdbcClient db;
+
+	@DynamicPropertySource
+	static void server(DynamicPropertyRegistry registry) throws Exception {
+		String url = TestDatabases.newDatabase();
+		Path dataDir = Files.createTempDirectory("snplab-test-data");
+		registry.add("spring.datasource.url", () -> url);
+		registry.add("snplab.data-dir", dataDir::toString);
+		registry.add("snplab.agent.registration-token", () -> REGISTRATION_TOKEN);
+		registry.add("SNPLAB_ADMIN_PASSWORD", () -> ADMIN_PASSWORD);
+		registry.add("snplab.queue.lease", () -> "3s");
+		registry.add("snplab.queue.heartbeat", () -> "1s");
+		registry.add("snplab.queue.lease-check-interval", () -> "1s");
+	}
+
+	@BeforeEach
+	void emptyTables() {
+		// Ids are never reused (no restart identity): the server caches hosts and requirement sets by id.
+		db.sql("truncate log_chunk, artifact, job_attempt, job, run, host cascade").update();
+	}
+
+	protected String baseUrl() {
+		return "http://127.0.0.1:" + port;
+	}
+}

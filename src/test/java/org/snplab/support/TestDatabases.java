@@ -1,0 +1,103 @@
+package org.snplab.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.snplab.database.EmbeddedDatabase;
+
+/**
+ * Real PostgreSQL for tests, a fresh database each time one is asked for.
+ * <p>
+ * Uses {@code SNPLAB_TEST_DATABASE_URL} when set (a JDBC URL of a user allowed to create databases), else a server
+ * on 127.0.0.1:5432 when one answers, else starts the same embedded PostgreSQL the server uses by default, once per
+ * test JVM. So the suite runs on a fresh machine and against a real server alike.
+ */
+public final class TestDatabases {
+
+	private static final String LOCAL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres&connectTimeout=2";
+
+	private static String adminUrl;
+
+	private TestDatabases() {
+	}
+
+	/** The JDBC URL of a new, empty database. */
+	public static synchronized String newDatabase() {
+		String admin = adminUrl();
+		String name = "snplab_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		try (Connection connection = DriverManager.getConnection(admin); Statement statement = connection.createStatement()) {
+			statement.execute("create database " + name);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("can't create a test database through " + admin, ex);
+		}
+		return withDatabase(admin, name);
+	}
+
+	private static String adminUrl() {
+		if (adminUrl != null) {
+			return adminUrl;
+		}
+		String configured = System.getenv("SNPLAB_TEST_DATABASE_URL");
+		if (configured != null && !configured.isBlank()) {
+			adminUrl = configured;
+		}
+		else if (answers(LOCAL)) {
+			adminUrl = LOCAL;
+		}
+		else {
+			adminUrl = startEmbedded();
+		}
+		dropLeftovers(adminUrl);
+		return adminUrl;
+	}
+
+	private static boolean answers(String url) {
+		try (Connection connection = DriverManager.getConnection(url)) {
+			return connection.isValid(2);
+		}
+		catch (SQLException ex) {
+			return false;
+		}
+	}
+
+	private static String startEmbedded() {
+		try {
+			EmbeddedPostgres postgres = EmbeddedDatabase.start(Files.createTempDirectory("snplab-test-pg"));
+			return postgres.getJdbcUrl("postgres", "postgres");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("no PostgreSQL for tests: none on 127.0.0.1:5432 and the embedded one failed", ex);
+		}
+	}
+
+	/** Databases of earlier runs (one test JVM at a time uses this server). */
+	private static void dropLeftovers(String admin) {
+		try (Connection connection = DriverManager.getConnection(admin); Statement statement = connection.createStatement()) {
+			var names = new java.util.ArrayList<String>();
+			try (var rs = statement.executeQuery("select datname from pg_database where datname like 'snplab\\_test\\_%'")) {
+				while (rs.next()) {
+					names.add(rs.getString(1));
+				}
+			}
+			for (String name : names) {
+				statement.execute("drop database if exists " + name + " with (force)");
+			}
+		}
+		catch (SQLException ex) {
+			// Leftovers only cost disk space.
+		}
+	}
+
+	static String withDatabase(String url, String database) {
+		int slash = url.indexOf('/', "jdbc:postgresql://".length());
+		int query = url.indexOf('?', slash);
+		return url.substring(0, slash + 1) + database + (query < 0 ? "" : url.substring(query));
+	}
+}
