@@ -210,6 +210,9 @@ public final class PipelineParser {
 			if (e.getContext() != null) {
 				problem = problem + " (" + e.getContext() + ")";
 			}
+			if (problem.contains("'>'") || problem.contains("block scalar")) {
+				problem = problem + "; quote comparisons, e.g. qemu.version: \">=11.0\"";
+			}
 			throw new PipelineException(mark == null ? 0 : mark.getLine() + 1, "invalid YAML: " + problem);
 		}
 		catch (YAMLException e) {
@@ -349,6 +352,10 @@ public final class PipelineParser {
 		String where = "job `" + name + "`";
 		if (isNull(n)) {
 			throw new PipelineException(line(t.getKeyNode()), where + " is empty; it needs `steps`");
+		}
+		if (!(n instanceof MappingNode) && JOB_KEYS.contains(name)) {
+			throw new PipelineException(line(t.getKeyNode()), where + " must be a mapping, got " + kind(n)
+					+ "; is `" + name + "` meant to be indented under a job?");
 		}
 		Map<String, NodeTuple> f = fields(mapping(n, where), where, JOB_KEYS);
 		if (!f.containsKey("steps")) {
