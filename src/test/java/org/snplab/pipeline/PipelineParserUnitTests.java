@@ -406,6 +406,17 @@ class PipelineParserUnitTests {
 	}
 
 	@Test
+	void rejectsMoreThanTenAliasesToCollections() {
+		StringBuilder y = new StringBuilder("jobs:\n  j0: { steps: &s [make] }\n");
+		for (int i = 1; i <= 11; i++) {
+			y.append("  j").append(i).append(": { steps: *s }\n");
+		}
+
+		assertThat(error(y.toString()).problem()).contains("too many aliases");
+		assertThat(parse(y.toString().replace("  j11: { steps: *s }\n", "")).jobs()).hasSize(11);
+	}
+
+	@Test
 	void allowsAFewAliases() {
 		Pipeline p = parse("""
 				jobs:

@@ -105,6 +105,15 @@ class RequirementsUnitTests {
 		assertThat(r.matches(Map.of("dev.sev", "false"))).isFalse();
 	}
 
+	@Test
+	void absentIsNotAValueThatCanBeRequired() {
+		assertThat(req("dev.sev", Op.EQ, "absent").matches(Map.of("dev.sev", "absent"))).isFalse();
+		assertThat(req("dev.sev", Op.ONE_OF, "absent", "true").matches(Map.of("dev.sev", "absent"))).isFalse();
+		assertThat(req("dev.sev", Op.NE, "absent").matches(Map.of("dev.sev", "absent"))).isTrue();
+		assertThat(req("dev.sev", Op.EQ, "absent").mismatch(Map.of("dev.sev", "absent")))
+			.isEqualTo("requires dev.sev=absent, host does not report dev.sev");
+	}
+
 	// ---- labels ----
 
 	@Test
