@@ -1,5 +1,34 @@
 package org.snplab.pipeline;
+
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-public record JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String,String> env, List<String> steps, List<String> artifacts, List<String> junit) {}
+import java.util.Objects;
+
+/**
+ * One job of a pipeline.
+ *
+ * @param name the job's name (its key under {@code jobs:})
+ * @param requires what a host must offer to run it
+ * @param timeout how long the job may run before it is killed
+ * @param priority 0..1000, higher runs first
+ * @param env extra environment variables, in file order
+ * @param steps shell commands run in order; the first failing one fails the job
+ * @param artifacts globs, relative to the checkout, of files kept after the job
+ * @param junit globs, relative to the checkout, of JUnit XML reports
+ */
+public record JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
+		List<String> steps, List<String> artifacts, List<String> junit) {
+
+	public JobSpec {
+		Objects.requireNonNull(name, "name");
+		requires = requires == null ? Requirements.none() : requires;
+		Objects.requireNonNull(timeout, "timeout");
+		env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
+		steps = List.copyOf(steps);
+		artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+		junit = junit == null ? List.of() : List.copyOf(junit);
+	}
+}

@@ -1,6 +1,31 @@
 package org.snplab.pipeline;
+
+/**
+ * A {@code .snplab.yml} file could not be accepted. The message names the file, the line (when
+ * known) and the problem, e.g. {@code .snplab.yml line 7: unknown key `step` in job `build`; did
+ * you mean `steps`?}.
+ */
 public class PipelineException extends Exception {
-  private final int line; private final String problem;
-  public PipelineException(int line, String problem) { super(".snplab.yml line " + line + ": " + problem); this.line = line; this.problem = problem; }
-  public int line() { return line; } public String problem() { return problem; }
+
+	private static final long serialVersionUID = 1L;
+
+	private final int line;
+
+	private final String problem;
+
+	PipelineException(int line, String problem) {
+		super((line > 0 ? ".snplab.yml line " + line : ".snplab.yml") + ": " + problem);
+		this.line = Math.max(line, 0);
+		this.problem = problem;
+	}
+
+	/** The 1-based line the problem was found on, or 0 if unknown. */
+	public int line() {
+		return line;
+	}
+
+	/** The problem without the file and line prefix. */
+	public String problem() {
+		return problem;
+	}
 }
