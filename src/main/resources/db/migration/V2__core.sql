@@ -34,7 +34,7 @@ create table run (
     commit_sha   text        not null,
     trigger      text        not null default 'api',
     state        text        not null default 'queued'
-                 check (state in ('queued', 'running', 'passed', 'failed', 'canceled', 'error')),
+                 check (state in ('waiting', 'queued', 'running', 'passed', 'failed', 'canceled', 'error')),
     error        text,
     created_at   timestamptz not null default now(),
     started_at   timestamptz,
@@ -46,7 +46,8 @@ create table job (
     id               bigserial primary key,
     run_id           bigint      not null references run (id) on delete cascade,
     name             text        not null,
-    state            text        not null default 'queued' check (state in ('queued', 'running', 'finished')),
+    -- held: waits for a maintainer's approval (untrusted pull request) and is never claimed until then
+    state            text        not null default 'queued' check (state in ('held', 'queued', 'running', 'finished')),
     result           text        check (result in ('passed', 'failed', 'timed_out', 'canceled', 'infra_error')),
     reason           text,
     exit_code        int,
