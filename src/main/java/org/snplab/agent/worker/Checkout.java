@@ -25,8 +25,13 @@ final class Checkout {
 			ObjectId id = resolve(git, commit);
 			if (id == null) {
 				// Not on any branch (a pull request head, say): ask for the commit itself, which most servers allow.
-				git.fetch().setRefSpecs(new RefSpec(commit + ":refs/snplab/commit")).call();
-				id = resolve(git, commit);
+				try {
+					git.fetch().setRefSpecs(new RefSpec(commit + ":refs/snplab/commit")).call();
+					id = resolve(git, commit);
+				}
+				catch (GitAPIException | RuntimeException e) {
+					// the answer to "not found" below says more than "want ... not valid"
+				}
 			}
 			if (id == null) {
 				throw new IOException("commit " + commit + " not found in " + repository);
