@@ -1,6 +1,7 @@
 package org.snplab.agent;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -37,8 +38,16 @@ public final class Agent {
 
 	private boolean stopped;
 
+	private final PrintStream err;
+
 	public Agent(AgentConfig config) {
+		this(config, System.err);
+	}
+
+	/** {@code err} gets the messages that end the agent; the rest of its chatter goes to System.err. */
+	public Agent(AgentConfig config, PrintStream err) {
 		this.config = config;
+		this.err = err;
 	}
 
 	/** Runs until stopped (SIGTERM) or the server rejects the credential; returns the exit code. */
@@ -79,11 +88,11 @@ public final class Agent {
 			api = new AgentApi(config.server(), credential.credential());
 		}
 		catch (ApiException.Rejected e) {
-			System.err.println("agent: registration token rejected by " + config.server());
+			err.println("agent: registration token rejected by " + config.server());
 			return 1;
 		}
 		catch (IOException | RuntimeException e) {
-			System.err.println("agent: can't register: " + e.getMessage());
+			err.println("agent: can't register: " + e.getMessage());
 			return 1;
 		}
 		heartbeat = new HostHeartbeat(api, config, heartbeatSeconds, this::runningJobs, this::rejected);
@@ -125,7 +134,7 @@ public final class Agent {
 	}
 
 	private void rejected(ApiException.Rejected e) {
-		System.err.println("agent: credential rejected; delete " + config.credentialFile() + " to register again");
+		err.println("agent: credential rejected; delete " + config.credentialFile() + " to register again");
 		exitCode = 1;
 		done.countDown();
 	}

@@ -53,7 +53,7 @@ public final class AgentCommand {
 			return 0;
 		}
 		try {
-			return new Agent((AgentConfig) parsed).run();
+			return new Agent((AgentConfig) parsed, err).run();
 		}
 		catch (InterruptedException e) {
 			return 1;
