@@ -78,6 +78,8 @@ public final class FakeSnplabServer implements AutoCloseable {
 
 	private final Set<Long> canceled = ConcurrentHashMap.newKeySet();
 
+	private final Set<Long> leaseLost = ConcurrentHashMap.newKeySet();
+
 	// seq → true: store the chunk, then answer 500 (a lost answer); false: answer 500 without storing it.
 	private final Map<Long, Boolean> failLogOnce = new ConcurrentHashMap<>();
 
@@ -104,6 +106,11 @@ public final class FakeSnplabServer implements AutoCloseable {
 
 	public void cancel(long jobId) {
 		canceled.add(jobId);
+	}
+
+	/** Every later call about this job is answered 409, as when its lease went to another host. */
+	public void loseLease(long jobId) {
+		leaseLost.add(jobId);
 	}
 
 	public void revokeCredential() {
@@ -202,6 +209,10 @@ public final class FakeSnplabServer implements AutoCloseable {
 				return;
 			}
 			long jobId = Long.parseLong(m.group(1));
+			if (leaseLost.contains(jobId)) {
+				respond(exchange, 409, "");
+				return;
+			}
 			switch (m.group(2)) {
 				case "log" -> log(exchange, jobId, Long.parseLong(query.get("seq")), body);
 				case "heartbeat" -> {

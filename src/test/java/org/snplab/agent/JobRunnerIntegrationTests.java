@@ -195,6 +195,46 @@ class JobRunnerIntegrationTests {
 		assertThat(ProcessGroup.running(pid(pids.resolve("sh")))).isFalse();
 	}
 
+	@Test
+	void lostLeaseKillsStepsAndNeverFinishes() throws Exception {
+		startAgent(fastAgent(server, workDir()));
+		Path pids = Files.createDirectories(tmp.resolve("pids"));
+		server.enqueue(job(11, repo, "sleep 300 & echo $! > " + pids + "/bg; sleep 300"));
+		long background = pid(pids.resolve("bg"));
+
+		server.loseLease(11);
+
+		await(() -> !ProcessGroup.running(background), WAIT, "group killed");
+		server.enqueue(job(12, repo, "true"));
+		server.awaitFinish(12, WAIT);
+		assertThat(server.finishes).doesNotContainKey(11L);
+	}
+
+	@Test
+	void agentStoppedBySigtermReportsRunningJobCanceled() throws Exception {
+		Path pids = Files.createDirectories(tmp.resolve("pids"));
+		server.enqueue(job(13, repo, "echo $$ > " + pids + "/sh; sleep 300"));
+		Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-cp", System.getProperty("java.class.path"), "org.snplab.SnplabApplication", "agent", "--server",
+				server.url().toString(), "--token", FakeSnplabServer.REGISTRATION_TOKEN, "--work-dir",
+				workDir().toString(), "--name", "child", "--kill-grace", "2"))
+			.redirectErrorStream(true)
+			.redirectOutput(tmp.resolve("agent.out").toFile())
+			.start();
+		try {
+			long shell = pid(pids.resolve("sh"));
+
+			child.destroy(); // SIGTERM
+
+			assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+			assertThat(server.finishes.get(13L)).isEqualTo(new Finish("canceled", "agent stopped", null));
+			assertThat(ProcessGroup.running(shell)).isFalse();
+		}
+		finally {
+			child.destroyForcibly();
+		}
+	}
+
 	private static long pid(Path file) throws Exception {
 		await(() -> {
 			try {

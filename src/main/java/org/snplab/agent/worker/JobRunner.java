@@ -88,6 +88,11 @@ public final class JobRunner {
 		try {
 			outcome = execute(workspace, log, started);
 		}
+		catch (RuntimeException e) {
+			// A bug or a malformed job must still end in a report, or the job would hang until its lease expires.
+			log.line("agent error: " + e);
+			outcome = new Outcome("infra_error", "agent error: " + e, null, false);
+		}
 		finally {
 			checker.stop();
 			for (ProcessGroup group : groups) {
