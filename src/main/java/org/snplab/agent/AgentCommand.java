@@ -1,15 +1,172 @@
 package org.snplab.agent;
 
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.snplab.agent.api.AgentApi;
+import org.snplab.agent.probe.HostProbe;
+
 /**
- * Command line of the agent role: {@code snplab.jar agent --server URL --token TOKEN ...}.
+ * Command line of the agent role: {@code snplab.jar agent --server URL --token TOKEN ...}, or
+ * {@code snplab.jar agent --probe [--root DIR]} to print what the host would report.
  */
 public final class AgentCommand {
+
+	static final String USAGE = """
+			usage: snplab.jar agent --server URL --token TOKEN [options]
+			       snplab.jar agent --probe [--root DIR]
+			options:
+			  --work-dir DIR          workspaces and credential.json (default ./agent-work)
+			  --name NAME             host name shown by the server (default: this host's name)
+			  --slots N               jobs run at once (default 1)
+			  --label KEY=VALUE       a label for job placement; repeat for more
+			  --kill-grace SECONDS    from TERM to KILL when a job is stopped (default 10)
+			  --vsock-cid-base N      slot s gets SNPLAB_VSOCK_CID = N + s (default 100)
+			  --vsock-port-base N     slot s gets SNPLAB_VSOCK_PORT = N + s (default 10000)
+			""";
 
 	private AgentCommand() {
 	}
 
 	public static int run(String[] args) {
-		System.err.println("agent: not implemented yet");
-		return 2;
+		return run(args, System.out, System.err);
+	}
+
+	static int run(String[] args, PrintStream out, PrintStream err) {
+		Object parsed;
+		try {
+			parsed = parse(args);
+		}
+		catch (IllegalArgumentException e) {
+			err.println("agent: " + e.getMessage());
+			err.print(USAGE);
+			return 2;
+		}
+		if (parsed instanceof Path root) {
+			out.println(AgentApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(new HostProbe(root).probe()));
+			return 0;
+		}
+		try {
+			return new Agent((AgentConfig) parsed, err).run();
+		}
+		catch (InterruptedException e) {
+			return 1;
+		}
+	}
+
+	/** An {@link AgentConfig}, or the probe root when {@code --probe} was given. */
+	static Object parse(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		Map<String, String> labels = new LinkedHashMap<>();
+		boolean probe = false;
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			String value = null;
+			if (arg.startsWith("--") && arg.contains("=")) {
+				value = arg.substring(arg.indexOf('=') + 1);
+				arg = arg.substring(0, arg.indexOf('='));
+			}
+			if (arg.equals("--probe")) {
+				if (value != null) {
+					throw new IllegalArgumentException("--probe takes no value");
+				}
+				probe = true;
+				continue;
+			}
+			if (!Map.of("--server", 1, "--token", 1, "--work-dir", 1, "--name", 1, "--slots", 1, "--label", 1,
+					"--kill-grace", 1, "--vsock-cid-base", 1, "--vsock-port-base", 1, "--root", 1).containsKey(arg)) {
+				throw new IllegalArgumentException("unknown argument " + args[i]);
+			}
+			if (value == null) {
+				if (i + 1 >= args.length) {
+					throw new IllegalArgumentException(arg + " needs a value");
+				}
+				value = args[++i];
+			}
+			if (arg.equals("--label")) {
+				int eq = value.indexOf('=');
+				if (eq <= 0) {
+					throw new IllegalArgumentException("--label wants KEY=VALUE, got " + value);
+				}
+				labels.put(value.substring(0, eq), value.substring(eq + 1));
+			}
+			else if (options.put(arg, value) != null) {
+				throw new IllegalArgumentException(arg + " given twice");
+			}
+		}
+		if (probe) {
+			if (options.keySet().stream().anyMatch(o -> !o.equals("--root")) || !labels.isEmpty()) {
+				throw new IllegalArgumentException("--probe takes only --root");
+			}
+			return Path.of(options.getOrDefault("--root", "/"));
+		}
+		if (options.containsKey("--root")) {
+			throw new IllegalArgumentException("--root goes with --probe");
+		}
+		URI server = server(required(options, "--server"));
+		String token = required(options, "--token");
+		Path workDir = Path.of(options.getOrDefault("--work-dir", AgentConfig.DEFAULT_WORK_DIR.toString()));
+		String name = options.containsKey("--name") ? options.get("--name") : hostname();
+		int slots = number(options, "--slots", 1, 1);
+		Duration grace = Duration.ofSeconds(number(options, "--kill-grace", 10, 0));
+		int cidBase = number(options, "--vsock-cid-base", AgentConfig.DEFAULT_VSOCK_CID_BASE, 3);
+		int portBase = number(options, "--vsock-port-base", AgentConfig.DEFAULT_VSOCK_PORT_BASE, 0);
+		return new AgentConfig(server, token, workDir, name, slots, labels, grace, cidBase, portBase,
+				AgentConfig.DEFAULT_POLL_WAIT_SECONDS, Path.of("/"));
+	}
+
+	private static String required(Map<String, String> options, String name) {
+		String value = options.get(name);
+		if (value == null || value.isBlank()) {
+			throw new IllegalArgumentException(name + " is required");
+		}
+		return value;
+	}
+
+	private static URI server(String url) {
+		try {
+			URI uri = new URI(url);
+			if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+				throw new IllegalArgumentException("--server wants an http(s) URL, got " + url);
+			}
+			return uri;
+		}
+		catch (java.net.URISyntaxException e) {
+			throw new IllegalArgumentException("--server wants an http(s) URL, got " + url);
+		}
+	}
+
+	/** CIDs 0-2 are reserved by vsock (hypervisor, local, host), hence the minimum of 3 for the CID base. */
+	private static int number(Map<String, String> options, String name, int fallback, int min) {
+		String value = options.get(name);
+		if (value == null) {
+			return fallback;
+		}
+		try {
+			int n = Integer.parseInt(value);
+			if (n < min) {
+				throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+			}
+			return n;
+		}
+		catch (NumberFormatException e) {
+			throw new IllegalArgumentException(name + " wants a number, got " + value);
+		}
+	}
+
+	private static String hostname() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException e) {
+			String env = System.getenv("HOSTNAME");
+			return env != null ? env : "agent";
+		}
 	}
 }

@@ -1,0 +1,157 @@
+package org.snplab.agent;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+import org.snplab.agent.api.AgentApi;
+import org.snplab.agent.api.ApiException;
+import org.snplab.agent.api.Dtos.Credential;
+import org.snplab.agent.api.Dtos.RegisterRequest;
+import org.snplab.agent.api.Dtos.RegisterResponse;
+import org.snplab.agent.probe.HostProbe;
+import org.snplab.agent.worker.Retry;
+import org.snplab.agent.worker.SlotWorker;
+
+/** Wires the agent: credential, host heartbeat, one {@link SlotWorker} per slot; stops them all on the way out. */
+public final class Agent {
+
+	// Registration runs before anything else; a server that is still coming up is waited for, not given up on.
+	private static final Duration REGISTER_FOR = Duration.ofDays(365);
+
+	private final AgentConfig config;
+
+	private final List<SlotWorker> workers = new ArrayList<>();
+
+	private final CountDownLatch done = new CountDownLatch(1);
+
+	private volatile int exitCode;
+
+	private HostHeartbeat heartbeat;
+
+	private boolean stopped;
+
+	private final PrintStream err;
+
+	public Agent(AgentConfig config) {
+		this(config, System.err);
+	}
+
+	/** {@code err} gets the messages that end the agent; the rest of its chatter goes to System.err. */
+	public Agent(AgentConfig config, PrintStream err) {
+		this.config = config;
+		this.err = err;
+	}
+
+	/** Runs until stopped (SIGTERM) or the server rejects the credential; returns the exit code. */
+	public int run() throws InterruptedException {
+		int started = start();
+		if (started != 0) {
+			return started;
+		}
+		Thread hook = new Thread(this::stop, "agent-shutdown");
+		Runtime.getRuntime().addShutdownHook(hook);
+		done.await();
+		try {
+			Runtime.getRuntime().removeShutdownHook(hook);
+		}
+		catch (IllegalStateException e) {
+			// already shutting down: the hook is stopping us
+		}
+		stop();
+		return exitCode;
+	}
+
+	/** Registers if needed and starts the threads; 0, or the exit code to end with. */
+	public int start() throws InterruptedException {
+		AgentApi api;
+		int heartbeatSeconds = 10;
+		try {
+			Files.createDirectories(config.workDir());
+			Credential credential;
+			if (Files.exists(config.credentialFile())) {
+				credential = AgentApi.JSON.readValue(Files.readString(config.credentialFile()), Credential.class);
+			}
+			else {
+				RegisterResponse registered = register();
+				credential = new Credential(config.server().toString(), registered.hostId(), registered.credential());
+				save(credential);
+				heartbeatSeconds = registered.heartbeatSeconds();
+			}
+			api = new AgentApi(config.server(), credential.credential());
+		}
+		catch (ApiException.Rejected e) {
+			err.println("agent: registration token rejected by " + config.server());
+			return 1;
+		}
+		catch (IOException | RuntimeException e) {
+			err.println("agent: can't register: " + e.getMessage());
+			return 1;
+		}
+		heartbeat = new HostHeartbeat(api, config, heartbeatSeconds, this::runningJobs, this::rejected);
+		heartbeat.start();
+		for (int slot = 0; slot < config.slots(); slot++) {
+			SlotWorker worker = new SlotWorker(api, config, slot, this::rejected);
+			workers.add(worker);
+			worker.start();
+		}
+		return 0;
+	}
+
+	/** Stops polling, cancels running jobs and waits (bounded) for them to report; safe to call twice. */
+	public synchronized void stop() {
+		if (stopped) {
+			return;
+		}
+		stopped = true;
+		workers.forEach(SlotWorker::stop);
+		try {
+			long deadline = System.nanoTime() + config.killGrace().plusSeconds(30).toNanos();
+			for (SlotWorker worker : workers) {
+				worker.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+			}
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		if (heartbeat != null) {
+			heartbeat.stop();
+		}
+		done.countDown();
+	}
+
+	private List<Long> runningJobs() {
+		List<Long> running = new ArrayList<>();
+		workers.forEach(w -> w.runningJob().ifPresent(running::add));
+		return running;
+	}
+
+	private void rejected(ApiException.Rejected e) {
+		err.println("agent: credential rejected; delete " + config.credentialFile() + " to register again");
+		exitCode = 1;
+		done.countDown();
+	}
+
+	private RegisterResponse register() throws IOException, InterruptedException {
+		AgentApi api = new AgentApi(config.server(), config.token());
+		RegisterRequest request = new RegisterRequest(config.name(), config.slots(), config.labels(),
+				new HostProbe(config.probeRoot()).probe());
+		return Retry.call("registration", REGISTER_FOR, () -> api.register(request));
+	}
+
+	/** Written to a temporary file that is 0600 from the start, then moved in place: never readable by others. */
+	private void save(Credential credential) throws IOException {
+		var temp = Files.createTempFile(config.workDir(), "credential", ".tmp",
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+		Files.writeString(temp, AgentApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(credential));
+		Files.move(temp, config.credentialFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		Files.setPosixFilePermissions(config.credentialFile(), Set.copyOf(PosixFilePermissions.fromString("rw-------")));
+	}
+}

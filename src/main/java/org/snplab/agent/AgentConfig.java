@@ -1,0 +1,53 @@
+package org.snplab.agent;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything the agent is told on its command line. {@code pollWaitSeconds} and {@code probeRoot} have no flag;
+ * tests shorten and redirect them.
+ */
+public record AgentConfig(URI server, String token, Path workDir, String name, int slots, Map<String, String> labels,
+		Duration killGrace, int vsockCidBase, int vsockPortBase, int pollWaitSeconds, Path probeRoot) {
+
+	public static final Path DEFAULT_WORK_DIR = Path.of("agent-work");
+
+	public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
+
+	public static final int DEFAULT_VSOCK_CID_BASE = 100;
+
+	public static final int DEFAULT_VSOCK_PORT_BASE = 10000;
+
+	public static final int DEFAULT_POLL_WAIT_SECONDS = 25;
+
+	public AgentConfig {
+		labels = Map.copyOf(labels);
+	}
+
+	/** Defaults for everything but server, token, work dir and name. */
+	public static AgentConfig of(URI server, String token, Path workDir, String name) {
+		return new AgentConfig(server, token, workDir, name, 1, Map.of(), DEFAULT_KILL_GRACE, DEFAULT_VSOCK_CID_BASE,
+				DEFAULT_VSOCK_PORT_BASE, DEFAULT_POLL_WAIT_SECONDS, Path.of("/"));
+	}
+
+	public AgentConfig withSlots(int slots) {
+		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
+				pollWaitSeconds, probeRoot);
+	}
+
+	public AgentConfig withKillGrace(Duration killGrace) {
+		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
+				pollWaitSeconds, probeRoot);
+	}
+
+	public AgentConfig withPollWaitSeconds(int pollWaitSeconds) {
+		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
+				pollWaitSeconds, probeRoot);
+	}
+
+	public Path credentialFile() {
+		return workDir.resolve("credential.json");
+	}
+}

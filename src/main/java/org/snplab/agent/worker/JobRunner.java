@@ -1,0 +1,241 @@
+package org.snplab.agent.worker;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.snplab.agent.AgentConfig;
+import org.snplab.agent.api.AgentApi;
+import org.snplab.agent.api.ApiException;
+import org.snplab.agent.api.Dtos.Finish;
+import org.snplab.agent.api.Dtos.Job;
+import org.snplab.agent.process.ProcessGroup;
+
+/**
+ * Runs one job attempt from checkout to finish. It always ends in the same cleanup: kill what is left of the
+ * steps, upload files, flush the log, then report; except when the lease was lost, where nothing is reported.
+ */
+public final class JobRunner {
+
+	private static final Duration TICK = Duration.ofMillis(100);
+
+	// A restarting server must lose nothing, so the final log flush and the finish wait this long for it.
+	private static final Duration REPORT_FOR = Duration.ofMinutes(10);
+
+	// On shutdown the agent is being stopped by someone waiting; report if quick, don't hang on a dead server.
+	private static final Duration REPORT_ON_STOP = Duration.ofSeconds(20);
+
+	private final AgentApi api;
+
+	private final AgentConfig config;
+
+	private final int slot;
+
+	private final Job job;
+
+	private final Consumer<ApiException.Rejected> onRejected;
+
+	private final AtomicReference<CancelReason> canceled = new AtomicReference<>();
+
+	private final List<ProcessGroup> groups = new ArrayList<>();
+
+	/** The result reported (or, when the lease was lost, that would have been). */
+	public record Outcome(String result, String reason, Integer exitCode, boolean reported) {
+	}
+
+	public JobRunner(AgentApi api, AgentConfig config, int slot, Job job, Consumer<ApiException.Rejected> onRejected) {
+		this.api = api;
+		this.config = config;
+		this.slot = slot;
+		this.job = job;
+		this.onRejected = onRejected;
+	}
+
+	public Job job() {
+		return job;
+	}
+
+	/** Stops the steps; the first reason given wins. The running step is killed by the runner's own thread. */
+	public void cancel(CancelReason reason) {
+		canceled.compareAndSet(null, reason);
+	}
+
+	void rejected(ApiException.Rejected e) {
+		onRejected.accept(e);
+	}
+
+	public Outcome run() throws InterruptedException {
+		long started = System.nanoTime();
+		Path workspace;
+		LogStreamer log;
+		try {
+			workspace = Workspaces.fresh(config.workDir(), slot, job);
+			log = new LogStreamer(api, job.jobId(), job.attempt(), Workspaces.logFile(config.workDir(), slot, job));
+		}
+		catch (IOException e) {
+			// Without a workspace or log file there is nothing to run or stream; say so in the finish reason.
+			return report(null, new Outcome("infra_error", "workspace failed: " + e.getMessage(), null, false));
+		}
+		CancellationChecker checker = new CancellationChecker(api, job, this);
+		checker.start();
+		Outcome outcome;
+		try {
+			outcome = execute(workspace, log, started);
+		}
+		catch (RuntimeException e) {
+			// A bug or a malformed job must still end in a report, or the job would hang until its lease expires.
+			log.line("agent error: " + e);
+			outcome = new Outcome("infra_error", "agent error: " + e, null, false);
+		}
+		finally {
+			checker.stop();
+			for (ProcessGroup group : groups) {
+				// Also ends what passed steps left running in the background.
+				group.cancel(config.killGrace());
+			}
+		}
+		try {
+			if (canceled.get() != CancelReason.LEASE_LOST && log.failure() == null
+					&& List.of("passed", "failed", "timed_out").contains(outcome.result())) {
+				Uploads.run(api, job, workspace, log);
+			}
+		}
+		catch (ApiException.LeaseLost e) {
+			cancel(CancelReason.LEASE_LOST);
+		}
+		catch (ApiException.Rejected e) {
+			onRejected.accept(e);
+		}
+		catch (IOException e) {
+			log.line("uploads failed: " + e.getMessage());
+		}
+		return report(log, outcome);
+	}
+
+	private Outcome execute(Path workspace, LogStreamer log, long started) throws InterruptedException {
+		try {
+			Checkout.run(job.repository(), job.commit(), workspace);
+		}
+		catch (IOException e) {
+			log.line("checkout failed: " + e.getMessage());
+			return new Outcome("infra_error", "checkout failed: " + e.getMessage(), null, false);
+		}
+		long deadline = started + Duration.ofSeconds(job.timeoutSeconds()).toNanos();
+		Map<String, String> env = environment(workspace);
+		for (int n = 1; n <= job.steps().size(); n++) {
+			String step = job.steps().get(n - 1);
+			if (canceled.get() != null) {
+				return new Outcome("canceled", canceled.get().text(), null, false);
+			}
+			if (System.nanoTime() > deadline) {
+				String reason = "timed out after " + human(Duration.ofSeconds(job.timeoutSeconds())) + " in step " + n;
+				log.line(reason);
+				return new Outcome("timed_out", reason, null, false);
+			}
+			log.line("$ " + step);
+			ProcessGroup group;
+			try {
+				group = ProcessGroup.start(step, workspace, env, log.file());
+			}
+			catch (IOException e) {
+				log.line("step " + n + " could not start: " + e.getMessage());
+				return new Outcome("infra_error", "step " + n + " could not start: " + e.getMessage(), null, false);
+			}
+			groups.add(group);
+			boolean timedOut = false;
+			while (!group.waitFor(TICK)) {
+				if (log.failure() instanceof ApiException.LeaseLost) {
+					cancel(CancelReason.LEASE_LOST);
+				}
+				timedOut = System.nanoTime() > deadline;
+				if (canceled.get() != null || timedOut) {
+					group.cancel(config.killGrace());
+					break;
+				}
+			}
+			if (canceled.get() != null) {
+				log.line("step " + n + " stopped: " + canceled.get().text());
+				return new Outcome("canceled", canceled.get().text(), null, false);
+			}
+			if (timedOut) {
+				String reason = "timed out after " + human(Duration.ofSeconds(job.timeoutSeconds())) + " in step " + n;
+				log.line(reason);
+				return new Outcome("timed_out", reason, null, false);
+			}
+			int exit = group.exitValue();
+			if (exit != 0) {
+				log.line("step " + n + " exited " + exit);
+				return new Outcome("failed", "step " + n + " exited " + exit, exit, false);
+			}
+		}
+		return new Outcome("passed", "", 0, false);
+	}
+
+	private Map<String, String> environment(Path workspace) {
+		Map<String, String> env = new HashMap<>();
+		job.env().forEach((k, v) -> {
+			if (k != null && v != null) {
+				env.put(k, v);
+			}
+		});
+		env.put("SNPLAB_JOB_ID", Long.toString(job.jobId()));
+		env.put("SNPLAB_COMMIT", job.commit());
+		env.put("SNPLAB_SLOT", Integer.toString(slot));
+		env.put("SNPLAB_WORKSPACE", workspace.toAbsolutePath().toString());
+		// One vsock CID and port per slot so that parallel SNP guests on a host never collide.
+		env.put("SNPLAB_VSOCK_CID", Integer.toString(config.vsockCidBase() + slot));
+		env.put("SNPLAB_VSOCK_PORT", Integer.toString(config.vsockPortBase() + slot));
+		return env;
+	}
+
+	/** Flushes the log, then finishes; neither when the attempt is no longer ours. */
+	private Outcome report(LogStreamer log, Outcome outcome) throws InterruptedException {
+		boolean stopping = canceled.get() == CancelReason.AGENT_STOPPED;
+		if (canceled.get() == CancelReason.LEASE_LOST
+				|| (log != null && log.failure() instanceof ApiException.LeaseLost)) {
+			if (log != null) {
+				log.abandon();
+			}
+			System.err.println("agent: job " + job.jobId() + " attempt " + job.attempt() + " lost; not finishing");
+			return outcome;
+		}
+		if (log != null && !log.close(stopping ? REPORT_ON_STOP : REPORT_FOR)) {
+			System.err.println("agent: job " + job.jobId() + ": not all of the log reached the server");
+		}
+		if (log != null && log.failure() instanceof ApiException.LeaseLost) {
+			return outcome;
+		}
+		Finish finish = new Finish(outcome.result(), outcome.reason(), outcome.exitCode());
+		try {
+			Retry.call("finish of job " + job.jobId(), stopping ? REPORT_ON_STOP : REPORT_FOR, () -> {
+				api.finish(job.jobId(), job.attempt(), finish);
+				return null;
+			});
+			return new Outcome(outcome.result(), outcome.reason(), outcome.exitCode(), true);
+		}
+		catch (ApiException.Rejected e) {
+			onRejected.accept(e);
+		}
+		catch (IOException e) {
+			System.err.println("agent: job " + job.jobId() + ": finish not reported: " + e.getMessage());
+		}
+		return outcome;
+	}
+
+	static String human(Duration d) {
+		long s = d.toSeconds();
+		if (s < 60) {
+			return s + "s";
+		}
+		if (s < 3600) {
+			return s / 60 + "m" + (s % 60 == 0 ? "" : s % 60 + "s");
+		}
+		return s / 3600 + "h" + (s % 3600 / 60 == 0 ? "" : s % 3600 / 60 + "m");
+	}
+}

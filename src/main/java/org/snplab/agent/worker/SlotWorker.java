@@ -1,0 +1,135 @@
+package org.snplab.agent.worker;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.snplab.agent.AgentConfig;
+import org.snplab.agent.api.AgentApi;
+import org.snplab.agent.api.ApiException;
+import org.snplab.agent.api.Dtos.Job;
+
+/** One slot's loop: long-poll for a job, run it, poll again. Errors back off and retry; they never end it. */
+public final class SlotWorker implements Runnable {
+
+	private final AgentApi api;
+
+	private final AgentConfig config;
+
+	private final int slot;
+
+	private final Consumer<ApiException.Rejected> onRejected;
+
+	private final Thread thread;
+
+	private final Object lock = new Object();
+
+	private boolean stopping;
+
+	private JobRunner current;
+
+	public SlotWorker(AgentApi api, AgentConfig config, int slot, Consumer<ApiException.Rejected> onRejected) {
+		this.api = api;
+		this.config = config;
+		this.slot = slot;
+		this.onRejected = onRejected;
+		this.thread = new Thread(this, "slot-" + slot);
+	}
+
+	public void start() {
+		thread.start();
+	}
+
+	/** The job running in this slot, if any. */
+	public Optional<Long> runningJob() {
+		synchronized (lock) {
+			return Optional.ofNullable(current).map(r -> r.job().jobId());
+		}
+	}
+
+	/** Stops polling and cancels the running job, which is then reported canceled ("agent stopped"). */
+	public void stop() {
+		synchronized (lock) {
+			stopping = true;
+			if (current != null) {
+				current.cancel(CancelReason.AGENT_STOPPED);
+			}
+			else {
+				// Only a poll can be in progress: interrupting a job instead would cut its final report short.
+				thread.interrupt();
+			}
+		}
+	}
+
+	public void join(long millis) throws InterruptedException {
+		thread.join(millis);
+	}
+
+	@Override
+	public void run() {
+		Retry retry = new Retry();
+		while (!isStopping()) {
+			try {
+				Optional<Job> job = api.poll(slot, config.pollWaitSeconds());
+				retry.reset();
+				if (job.isPresent()) {
+					runJob(job.get());
+				}
+			}
+			catch (ApiException.Rejected e) {
+				onRejected.accept(e);
+				return;
+			}
+			catch (IOException | RuntimeException e) {
+				System.err.println("agent: slot " + slot + ": poll failed: " + e.getMessage());
+				if (!pause(retry)) {
+					return;
+				}
+			}
+			catch (InterruptedException e) {
+				return;
+			}
+		}
+	}
+
+	private void runJob(Job job) throws InterruptedException {
+		JobRunner runner = new JobRunner(api, config, slot, job, onRejected);
+		synchronized (lock) {
+			current = runner;
+			if (stopping) {
+				// Got the job as the agent was stopping: it is ours now, so report it rather than let it dangle.
+				runner.cancel(CancelReason.AGENT_STOPPED);
+			}
+			Thread.interrupted(); // an interrupt meant for the poll must not cut the job's report short
+		}
+		try {
+			JobRunner.Outcome outcome = runner.run();
+			System.err.println("agent: slot " + slot + ": job " + job.jobId() + " attempt " + job.attempt() + " "
+					+ outcome.result() + (outcome.reason().isEmpty() ? "" : " (" + outcome.reason() + ")"));
+		}
+		catch (RuntimeException e) {
+			System.err.println("agent: slot " + slot + ": job " + job.jobId() + " crashed the runner: " + e);
+		}
+		finally {
+			synchronized (lock) {
+				current = null;
+			}
+		}
+	}
+
+	private boolean isStopping() {
+		synchronized (lock) {
+			return stopping;
+		}
+	}
+
+	private boolean pause(Retry retry) {
+		try {
+			retry.pause();
+			return true;
+		}
+		catch (InterruptedException e) {
+			return false;
+		}
+	}
+}
