@@ -20,6 +20,7 @@ import org.snplab.SnplabProperties;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -50,7 +51,10 @@ public class HostRegistry {
 
 	private final SecureRandom random = new SecureRandom();
 
-	HostRegistry(JdbcClient db, JsonMapper json, SnplabProperties properties) {
+	private final ApplicationEventPublisher events;
+
+	HostRegistry(JdbcClient db, JsonMapper json, SnplabProperties properties, ApplicationEventPublisher events) {
+		this.events = events;
 		this.db = db;
 		this.json = json;
 		this.properties = properties;
@@ -179,6 +183,7 @@ public class HostRegistry {
 		if (db.sql(sql).params(value, id).update() == 0) {
 			throw RequestException.notFound("no host with id " + id);
 		}
+		events.publishEvent(new HostChanged(id));
 		return refreshed(id);
 	}
 

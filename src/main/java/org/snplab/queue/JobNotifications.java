@@ -14,7 +14,10 @@ import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.snplab.hosts.HostChanged;
+
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -41,8 +44,11 @@ class JobNotifications implements SmartLifecycle {
 
 	private Thread listener;
 
-	JobNotifications(DataSource dataSource) {
+	private final JdbcClient db;
+
+	JobNotifications(DataSource dataSource, JdbcClient db) {
 		this.dataSource = dataSource;
+		this.db = db;
 	}
 
 	static void notifyQueued(JdbcClient db, long requirementSetId) {
@@ -55,6 +61,12 @@ class JobNotifications implements SmartLifecycle {
 
 	private static void send(JdbcClient db, String payload) {
 		db.sql("select pg_notify('" + CHANNEL + "', ?)").param(payload).query((rs, i) -> 1).list();
+	}
+
+	/** A host an admin changed may now take jobs it couldn't before. */
+	@EventListener
+	void on(HostChanged event) {
+		notifyAny(db);
 	}
 
 	void subscribe(Consumer<String> subscriber) {

@@ -10,6 +10,7 @@ import org.snplab.SnplabProperties;
 import org.snplab.hosts.Host;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -61,8 +62,11 @@ public class JobQueue {
 
 	private final SnplabProperties properties;
 
+	private final ApplicationEventPublisher events;
+
 	JobQueue(JdbcClient db, TransactionTemplate transactions, RequirementSets requirementSets, RunStates runStates,
-			JsonMapper json, SnplabProperties properties) {
+			JsonMapper json, SnplabProperties properties, ApplicationEventPublisher events) {
+		this.events = events;
 		this.db = db;
 		this.transactions = transactions;
 		this.requirementSets = requirementSets;
@@ -173,6 +177,7 @@ public class JobQueue {
 			}
 			recordAttempt(jobId, result.value(), reason, exitCode);
 			runStates.refresh(runId);
+			events.publishEvent(new JobChanged(jobId, runId));
 		});
 	}
 
@@ -180,7 +185,7 @@ public class JobQueue {
 	public void cancelJob(long jobId, String reason) {
 		transactions.executeWithoutResult(tx -> {
 			long runId = runStates.lockRunOfJob(jobId);
-			cancelInLockedRun("id = ?", jobId, reason);
+			cancelInLockedRun(runId, "id = ?", jobId, reason);
 			runStates.refresh(runId);
 		});
 	}
@@ -189,17 +194,19 @@ public class JobQueue {
 	public void cancelRun(long runId, String reason) {
 		transactions.executeWithoutResult(tx -> {
 			runStates.lockRun(runId);
-			cancelInLockedRun("run_id = ?", runId, reason);
+			cancelInLockedRun(runId, "run_id = ?", runId, reason);
 			runStates.refresh(runId);
 		});
 	}
 
-	private void cancelInLockedRun(String which, long id, String reason) {
+	private void cancelInLockedRun(long runId, String which, long id, String reason) {
 		db.sql("""
 				update job set state = 'finished', result = 'canceled', reason = ?, finished_at = now()
-				where state = 'queued' and %s""".formatted(which))
+				where state in ('queued', 'held') and %s returning id""".formatted(which))
 			.params(reason, id)
-			.update();
+			.query(Long.class)
+			.list()
+			.forEach(jobId -> events.publishEvent(new JobChanged(jobId, runId)));
 		db.sql("update job set cancel_requested = true, reason = ? where state = 'running' and " + which)
 			.params(reason, id)
 			.update();
@@ -241,6 +248,7 @@ public class JobQueue {
 				finishLocked(jobId, "infra_error", reason + " (attempt " + attempt + " of " + maxAttempts + ")");
 			}
 			runStates.refresh(runId);
+			events.publishEvent(new JobChanged(jobId, runId));
 			return true;
 		});
 		return Boolean.TRUE.equals(lost);

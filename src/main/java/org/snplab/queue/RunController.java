@@ -79,6 +79,12 @@ class RunController {
 		return views.run(id);
 	}
 
+	@PostMapping("/api/runs/{id}/approve")
+	RunViews.RunView approve(@PathVariable long id) {
+		runs.approve(id);
+		return views.run(id);
+	}
+
 	record SubmitRequest(String repository, String ref, String pipeline) {
 	}
 }

@@ -34,13 +34,14 @@ class RunStates {
 			.orElseThrow(() -> RequestException.notFound("no run with id " + runId));
 	}
 
-	/** queued or running while a job is unfinished; then passed, failed or canceled. */
+	/** waiting while held for approval, queued or running while a job is unfinished; then passed, failed or canceled. */
 	void refresh(long runId) {
 		db.sql("""
 				update run r set state = s.state,
 				  finished_at = case when s.state in ('passed', 'failed', 'canceled') then coalesce(r.finished_at, now()) end
 				from (
 				  select case
+				    when count(*) filter (where state = 'held') > 0 then 'waiting'
 				    when count(*) filter (where state <> 'finished') > 0 then
 				      case when count(*) filter (where state <> 'queued') > 0 then 'running' else 'queued' end
 				    when count(*) = count(*) filter (where result = 'passed') then 'passed'

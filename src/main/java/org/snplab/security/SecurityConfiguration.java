@@ -20,9 +20,9 @@ class SecurityConfiguration {
 	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
 		http.authorizeHttpRequests(requests -> requests
 			.requestMatchers("/api/agent/**", "/github/webhook").permitAll()
-			.requestMatchers(HttpMethod.POST, "/api/runs").hasRole("ADMIN")
-			.requestMatchers("/api/hosts/**").hasAnyRole("ADMIN")
 			.requestMatchers(HttpMethod.GET, "/**").permitAll()
+			.requestMatchers(HttpMethod.POST, "/api/runs").hasRole("ADMIN")
+			.requestMatchers("/api/hosts/**").hasRole("ADMIN")
 			.requestMatchers("/api/**").hasAnyRole("MAINTAINER", "ADMIN")
 			.requestMatchers("/login", "/error").permitAll()
 			.anyRequest().hasAnyRole("MAINTAINER", "ADMIN"))

@@ -117,9 +117,14 @@ public final class AgentApi {
 		send(json("/api/agent/jobs/" + jobId + "/finish?attempt=" + attempt, body), CALL_TIMEOUT, 200, 204);
 	}
 
-	/** The whole relative path is one encoded segment ("a/b c.xml" → "a%2Fb%20c.xml"). */
+	/**
+	 * Each segment encoded on its own, slashes kept ("a/b c.xml" → "a/b%20c.xml"): servers and proxies commonly
+	 * refuse an encoded slash.
+	 */
 	static String encode(String relativePath) {
-		return URLEncoder.encode(relativePath, StandardCharsets.UTF_8).replace("+", "%20");
+		return java.util.Arrays.stream(relativePath.split("/", -1))
+			.map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
+			.collect(java.util.stream.Collectors.joining("/"));
 	}
 
 	private HttpRequest.Builder request(String pathAndQuery) {
