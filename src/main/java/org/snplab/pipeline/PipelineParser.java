@@ -113,8 +113,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <li>{@code kernel.release} (e.g. {@code 6.11.0-rc3-snp-host}), {@code qemu.version} (e.g.
  * {@code 11.0.2});</li>
  * <li>{@code memory.mb}, {@code cpus};</li>
- * <li>{@code dev.sev}, {@code dev.kvm}, {@code dev.vhost_vsock}: {@code true}/{@code false}, whether
- * {@code /dev/sev}, {@code /dev/kvm}, {@code /dev/vhost-vsock} are usable.</li>
+ * <li>{@code dev.sev}, {@code dev.kvm}, {@code dev.vhost_vsock}: {@code rw} (the agent can read and
+ * write it), {@code present} or {@code absent}, for {@code /dev/sev}, {@code /dev/kvm},
+ * {@code /dev/vhost-vsock}.</li>
  * </ul>
  *
  * <h2>Errors</h2>
