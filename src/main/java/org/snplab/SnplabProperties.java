@@ -29,10 +29,12 @@ public record SnplabProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
 	 * @param maxAttempts attempts of a job lost to infrastructure (never for test failures)
 	 * @param leaseCheckInterval how often expired leases are looked for
 	 * @param hostOfflineAfter a host silent this long is shown offline
+	 * @param pollSweep how often parked agent polls look for work without being woken (a safety net: queued jobs
+	 * wake them through PostgreSQL NOTIFY at once)
 	 */
 	public record Queue(@DefaultValue("60s") Duration lease, @DefaultValue("5s") Duration heartbeat,
 			@DefaultValue("3") int maxAttempts, @DefaultValue("5s") Duration leaseCheckInterval,
-			@DefaultValue("60s") Duration hostOfflineAfter) {
+			@DefaultValue("60s") Duration hostOfflineAfter, @DefaultValue("10s") Duration pollSweep) {
 	}
 
 	public record Logs(@DefaultValue("67108864") long maxBytesPerJob) {

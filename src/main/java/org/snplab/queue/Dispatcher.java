@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.snplab.SnplabProperties;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
 
@@ -30,8 +31,6 @@ class Dispatcher implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-	private static final Duration SWEEP = Duration.ofSeconds(10);
-
 	private final JobQueue queue;
 
 	private final RequirementSets requirementSets;
@@ -44,13 +43,14 @@ class Dispatcher implements DisposableBean {
 
 	private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("snplab-sweep"));
 
-	Dispatcher(JobQueue queue, RequirementSets requirementSets, HostRegistry hosts, JobNotifications notifications) {
+	Dispatcher(JobQueue queue, RequirementSets requirementSets, HostRegistry hosts, JobNotifications notifications,
+			SnplabProperties properties) {
 		this.queue = queue;
 		this.requirementSets = requirementSets;
 		this.hosts = hosts;
 		notifications.subscribe(this::wake);
-		sweeper.scheduleWithFixedDelay(() -> wake(JobNotifications.ANY), SWEEP.toMillis(), SWEEP.toMillis(),
-				TimeUnit.MILLISECONDS);
+		long sweep = properties.queue().pollSweep().toMillis();
+		sweeper.scheduleWithFixedDelay(() -> wake(JobNotifications.ANY), sweep, sweep, TimeUnit.MILLISECONDS);
 	}
 
 	/** Answers with a job now if one is waiting, else parks the poll for up to {@code wait}. */

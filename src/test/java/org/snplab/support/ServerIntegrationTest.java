@@ -40,6 +40,8 @@ public abstract class ServerIntegrationTest {
 		registry.add("snplab.queue.lease", () -> "3s");
 		registry.add("snplab.queue.heartbeat", () -> "1s");
 		registry.add("snplab.queue.lease-check-interval", () -> "1s");
+		// Parked polls are then woken only by NOTIFY: tests see it work, not the safety net.
+		registry.add("snplab.queue.poll-sweep", () -> "10m");
 	}
 
 	@BeforeEach

@@ -1,0 +1,65 @@
+package org.snplab.endtoend;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.snplab.support.AgentProcess;
+import org.snplab.support.Eventually;
+import org.snplab.support.HttpApi;
+import org.snplab.support.ServerProcess;
+import org.snplab.support.TestDatabases;
+import org.snplab.support.TestRepositories;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The server is killed while an agent runs a job; after it comes back, the job's log and result are complete. */
+class ServerRestartIntegrationTests {
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void serverKilledMidJobLosesNothing() throws Exception {
+		TestRepositories repo = TestRepositories.init(temp.resolve("repo"));
+		repo.commit("pipeline", Map.of(".snplab.yml", """
+				jobs:
+				  across-restart:
+				    steps: [ "echo before-restart", "sleep 8", "echo after-restart" ]
+				"""));
+		int port = ServerProcess.freePort();
+		Map<String, String> properties = Map.of("spring.datasource.url", TestDatabases.newDatabase(), "snplab.data-dir",
+				temp.resolve("data").toString(), "snplab.agent.registration-token", "token", "snplab.queue.heartbeat", "1s");
+		Map<String, String> environment = Map.of("SNPLAB_ADMIN_PASSWORD", "secret");
+		Path log = temp.resolve("server.log");
+
+		ServerProcess server = ServerProcess.start(log, port, properties, environment);
+		try (AgentProcess agent = AgentProcess.start(server.baseUrl(), "token", temp.resolve("agent"), "agent-a")) {
+			HttpApi admin = HttpApi.basic(server.baseUrl(), "admin", "secret");
+			long runId = admin.post("/api/runs", Map.of("repository", repo.url(), "ref", "main")).json().get("id").asLong();
+			long jobId = Eventually.await(Duration.ofSeconds(60), "the job to start",
+					() -> admin.get("/api/runs/" + runId).json().get("jobs").get(0),
+					job -> "running".equals(job.get("state").asString())).get("id").asLong();
+			Eventually.await(Duration.ofSeconds(30), "the first step's output", () -> admin.get("/api/jobs/" + jobId + "/log").body(),
+					text -> text.contains("before-restart"));
+
+			server.crash();
+			server = ServerProcess.start(log, port, properties, environment);
+
+			HttpApi again = HttpApi.anonymous(server.baseUrl());
+			JsonNode run = Eventually.await(Duration.ofSeconds(90), "the run to finish", () -> again.get("/api/runs/" + runId).json(),
+					r -> !r.get("state").asString().matches("queued|running"));
+			assertThat(run.get("state").asString()).isEqualTo("passed");
+			assertThat(run.get("jobs").get(0).get("attempt").asInt()).as("the lease outlived the restart").isEqualTo(1);
+			String jobLog = again.get("/api/jobs/" + jobId + "/log").body();
+			assertThat(jobLog).contains("before-restart").contains("after-restart");
+			assertThat(jobLog.indexOf("before-restart")).isLessThan(jobLog.indexOf("after-restart"));
+		}
+		finally {
+			server.close();
+		}
+	}
+}
