@@ -67,8 +67,9 @@ create table job (
     finished_at      timestamptz,
     unique (run_id, name)
 );
--- The claim walks this index in dispatch order; only queued jobs are in it, so its size is the queue's.
-create index job_queue on job (priority desc, id) include (requires_id) where state = 'queued';
+-- The claim reads the head of each requirement set's queue from this index, in dispatch order; only queued jobs
+-- are in it, so its size is the queue's.
+create index job_queue on job (requires_id, priority desc, id) where state = 'queued';
 -- One running job per host slot: a second claim for a busy slot fails instead of double-booking.
 create unique index job_slot_busy on job (host_id, slot) where state = 'running';
 create index job_running_lease on job (lease_until) where state = 'running';

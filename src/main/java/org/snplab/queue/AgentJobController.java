@@ -6,14 +6,12 @@ import java.util.Map;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
 
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.context.request.async.DeferredResult;
 
 /** The agent's calls about jobs: poll for one, heartbeat it, report how it ended. */
 @RestController
@@ -34,7 +32,7 @@ class AgentJobController {
 	}
 
 	@PostMapping("/api/agent/poll")
-	DeferredResult<ResponseEntity<ClaimedJob>> poll(@RequestHeader(name = "Authorization", required = false) String authorization,
+	Object poll(@RequestHeader(name = "Authorization", required = false) String authorization,
 			@RequestBody PollRequest request) {
 		Host host = hosts.authenticateAgent(authorization);
 		Duration wait = Duration.ofSeconds(Math.max(0, Math.min(request.waitSeconds(), MAX_WAIT.toSeconds())));

@@ -53,14 +53,16 @@ class Dispatcher implements DisposableBean {
 		sweeper.scheduleWithFixedDelay(() -> wake(JobNotifications.ANY), sweep, sweep, TimeUnit.MILLISECONDS);
 	}
 
-	/** Answers with a job now if one is waiting, else parks the poll for up to {@code wait}. */
-	DeferredResult<ResponseEntity<ClaimedJob>> poll(Host host, int slot, Duration wait) {
-		DeferredResult<ResponseEntity<ClaimedJob>> result = new DeferredResult<>(wait.toMillis());
+	/**
+	 * Answers with a job now if one is waiting (a plain response: no async dispatch), else parks the poll for up to
+	 * {@code wait} (a {@link DeferredResult}).
+	 */
+	Object poll(Host host, int slot, Duration wait) {
 		Optional<ClaimedJob> now = queue.claim(host, slot);
 		if (now.isPresent()) {
-			result.setResult(ResponseEntity.ok(now.get()));
-			return result;
+			return ResponseEntity.ok(now.get());
 		}
+		DeferredResult<ResponseEntity<ClaimedJob>> result = new DeferredResult<>(wait.toMillis());
 		Waiter waiter = new Waiter(host.id(), slot, result);
 		result.onTimeout(() -> close(waiter, ResponseEntity.noContent().build()));
 		result.onError(error -> close(waiter, null));

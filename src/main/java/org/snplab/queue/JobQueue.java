@@ -28,15 +28,22 @@ public class JobQueue {
 
 	private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
 
-	// The previous attempt's host is skipped for a while so a retry lands elsewhere if another host can take it.
+	// Per requirement set the host matches, the head of that set's queue (an index range scan, however deep the
+	// queue of jobs the host can't run); then the best of those heads. The previous attempt's host is skipped for a
+	// while so a retry lands elsewhere if another host can take it.
 	private static final String CLAIM = """
 			with next as (
-			  select j.id from job j
-			  where j.state = 'queued' and j.requires_id = any(:sets)
-			    and (j.avoid_host is distinct from :host or j.queued_at < now() - interval '30 seconds')
-			  order by j.priority desc, j.id
+			  select c.id from unnest(cast(:sets as bigint[])) as s(set_id)
+			  cross join lateral (
+			    select j.id, j.priority from job j
+			    where j.state = 'queued' and j.requires_id = s.set_id
+			      and (j.avoid_host is distinct from :host or j.queued_at < now() - interval '30 seconds')
+			    order by j.priority desc, j.id
+			    limit 1
+			    for update skip locked
+			  ) c
+			  order by c.priority desc, c.id
 			  limit 1
-			  for update skip locked
 			), claimed as (
 			  update job j set state = 'running', host_id = :host, slot = :slot, started_at = now(),
 			    lease_until = now() + make_interval(secs => :lease)

@@ -30,7 +30,9 @@ public final class TestDatabases {
 	/** The JDBC URL of a new, empty database. */
 	public static synchronized String newDatabase() {
 		String admin = adminUrl();
-		String name = "snplab_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		// The creation time in the name lets a later run drop leftovers without touching another JVM's databases.
+		String name = "snplabtest_" + System.currentTimeMillis() / 1000 + "_"
+				+ UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 		try (Connection connection = DriverManager.getConnection(admin); Statement statement = connection.createStatement()) {
 			statement.execute("create database " + name);
 		}
@@ -77,17 +79,22 @@ public final class TestDatabases {
 		}
 	}
 
-	/** Databases of earlier runs (one test JVM at a time uses this server). */
+	/** Databases of runs more than two hours old; other test JVMs may be using the newer ones right now. */
 	private static void dropLeftovers(String admin) {
+		long cutoff = System.currentTimeMillis() / 1000 - 2 * 3600;
 		try (Connection connection = DriverManager.getConnection(admin); Statement statement = connection.createStatement()) {
 			var names = new java.util.ArrayList<String>();
-			try (var rs = statement.executeQuery("select datname from pg_database where datname like 'snplab\\_test\\_%'")) {
+			try (var rs = statement.executeQuery("select datname from pg_database where datname like 'snplabtest\\_%'")) {
 				while (rs.next()) {
 					names.add(rs.getString(1));
 				}
 			}
 			for (String name : names) {
-				statement.execute("drop database if exists " + name + " with (force)");
+				String[] parts = name.split("_");
+				boolean old = parts.length != 3 || !parts[1].matches("\\d+") || Long.parseLong(parts[1]) < cutoff;
+				if (old) {
+					statement.execute("drop database if exists " + name + " with (force)");
+				}
 			}
 		}
 		catch (SQLException ex) {
