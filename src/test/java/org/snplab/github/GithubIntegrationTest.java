@@ -49,6 +49,8 @@ abstract class GithubIntegrationTest extends ServerIntegrationTest {
 
 	static Path helloDirectory;
 
+	private static final Map<Path, String> roots = new java.util.concurrent.ConcurrentHashMap<>();
+
 	private static final HttpClient client = HttpClient.newHttpClient();
 
 	@DynamicPropertySource
@@ -56,8 +58,8 @@ abstract class GithubIntegrationTest extends ServerIntegrationTest {
 		github = FakeGithubApi.start();
 		svsmDirectory = Files.createTempDirectory("svsm");
 		helloDirectory = Files.createTempDirectory("hello-world");
-		TestRepositories.init(svsmDirectory).commit("initial", Map.of("README", "svsm\n"));
-		TestRepositories.init(helloDirectory).commit("initial", Map.of("README", "hello\n"));
+		roots.put(svsmDirectory, TestRepositories.init(svsmDirectory).commit("initial", Map.of("README", "svsm\n")));
+		roots.put(helloDirectory, TestRepositories.init(helloDirectory).commit("initial", Map.of("README", "hello\n")));
 		registry.add("snplab.base-url", () -> "http://snplab.test");
 		registry.add("snplab.github.api-url", github::url);
 		registry.add("snplab.github.retry-interval", () -> "1s");
@@ -131,11 +133,11 @@ abstract class GithubIntegrationTest extends ServerIntegrationTest {
 		}
 	}
 
-	/** Commits on that branch of a test repository (created from the current HEAD if new); returns the commit. */
+	/** Commits on that branch of a test repository (a new branch starts at the initial commit); returns the commit. */
 	static String commitOn(Path directory, String branch, Map<String, String> files) {
 		try (Git git = Git.open(directory.toFile())) {
 			boolean exists = git.getRepository().findRef("refs/heads/" + branch) != null;
-			git.checkout().setName(branch).setCreateBranch(!exists).call();
+			git.checkout().setName(branch).setCreateBranch(!exists).setStartPoint(exists ? null : roots.get(directory)).call();
 			for (Map.Entry<String, String> file : files.entrySet()) {
 				Files.writeString(directory.resolve(file.getKey()), file.getValue());
 			}
