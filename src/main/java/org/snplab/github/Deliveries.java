@@ -54,6 +54,14 @@ class Deliveries {
 			.optional();
 	}
 
+	/**
+	 * Deliveries of one repository are processed one at a time, across server instances, so a push sees the run of
+	 * the push before it (to supersede it) even when two processors picked them up together.
+	 */
+	void lockRepository(String repository) {
+		db.sql("select pg_advisory_xact_lock(hashtext(?))").param("snplab-github:" + repository).query((rs, i) -> 1).list();
+	}
+
 	void processed(long id, String outcome) {
 		db.sql("update github_delivery set processed_at = now(), outcome = ? where id = ?").params(clip(outcome), id).update();
 	}

@@ -77,6 +77,7 @@ class DeliveryProcessor {
 		}
 		Deliveries.Accepted delivery = next.get();
 		current.set(delivery);
+		deliveries.lockRepository(String.valueOf(delivery.repository()));
 		String outcome = properties.repository(delivery.repository())
 			.map(repository -> events.handle(delivery.event(), json.readTree(delivery.payload()), repository))
 			.orElse("ignored: repository " + delivery.repository() + " is no longer configured");

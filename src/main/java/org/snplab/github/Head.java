@@ -35,4 +35,9 @@ record Head(GithubProperties.Repository repository, String event, String sha, St
 		return new Head(repository, newEvent, sha, fetchRef, branch, tag, pullRequest, draft, author, title,
 				headRepository, nowTrusted);
 	}
+
+	Head withSha(String commit) {
+		return new Head(repository, event, commit, fetchRef, branch, tag, pullRequest, draft, author, title,
+				headRepository, trusted);
+	}
 }

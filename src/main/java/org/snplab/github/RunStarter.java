@@ -47,19 +47,23 @@ class RunStarter {
 	}
 
 	/** @return what happened, for the delivery's recorded outcome */
-	String start(Head head) {
-		GithubProperties.Repository repository = head.repository();
-		githubRuns.markSeen(repository.name(), head.sha());
-		RunService.Origin origin = new RunService.Origin(repository.cloneUrl(), head.ref(), head.sha(), head.event());
+	String start(Head announced) {
+		GithubProperties.Repository repository = announced.repository();
+		githubRuns.markSeen(repository.name(), announced.sha());
+		Head head;
 		Optional<String> text;
 		try {
-			git.resolve(repository.cloneUrl(), head.fetchRef());
+			String fetched = git.resolve(repository.cloneUrl(), announced.fetchRef());
+			// A pushed annotated tag names the tag object; runs and statuses are about the commit it points to.
+			head = announced.pullRequest() == null ? announced.withSha(fetched) : announced;
 			text = git.readFile(repository.cloneUrl(), head.sha(), PIPELINE_FILE);
 		}
 		catch (RequestException ex) {
-			log.warn("Can't read {} of {} at {}: {}", PIPELINE_FILE, repository.name(), head.sha(), ex.getMessage());
+			log.warn("Can't read {} of {} at {}: {}", PIPELINE_FILE, repository.name(), announced.sha(), ex.getMessage());
 			return "error: " + ex.getMessage();
 		}
+		githubRuns.markSeen(repository.name(), head.sha());
+		RunService.Origin origin = new RunService.Origin(repository.cloneUrl(), head.ref(), head.sha(), head.event());
 		if (text.isEmpty()) {
 			statuses.write(repository.name(), head.sha(), "snplab", "success", "no " + PIPELINE_FILE + " at this commit: nothing to run", null);
 			return "no pipeline: no " + PIPELINE_FILE + " at " + head.sha();
