@@ -1,0 +1,93 @@
+package org.snplab.github;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import jakarta.annotation.PreDestroy;
+
+/**
+ * Processes accepted deliveries from the table, after the webhook was answered: kicked right after the accepting
+ * insert, and by a Quartz job for anything a dead or busy server left behind. Each delivery is processed in one
+ * transaction with its row locked, so its runs, statuses and outcome commit together or not at all.
+ */
+@Component
+class DeliveryProcessor {
+
+	private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
+
+	private static final int MAX_ATTEMPTS = 5;
+
+	private final Deliveries deliveries;
+
+	private final WebhookEvents events;
+
+	private final GithubProperties properties;
+
+	private final TransactionTemplate transactions;
+
+	private final JsonMapper json;
+
+	private final AfterCommit background = new AfterCommit("snplab-github-deliveries", this::drain);
+
+	DeliveryProcessor(Deliveries deliveries, WebhookEvents events, GithubProperties properties,
+			TransactionTemplate transactions, JsonMapper json) {
+		this.deliveries = deliveries;
+		this.events = events;
+		this.properties = properties;
+		this.transactions = transactions;
+		this.json = json;
+	}
+
+	void kick() {
+		background.kick();
+	}
+
+	/** Processes every due delivery; returns how many. */
+	int drain() {
+		int handled = 0;
+		while (true) {
+			AtomicReference<Deliveries.Accepted> current = new AtomicReference<>();
+			try {
+				if (!Boolean.TRUE.equals(transactions.execute(tx -> processNext(current)))) {
+					return handled;
+				}
+			}
+			catch (RuntimeException ex) {
+				if (current.get() == null) {
+					throw ex;
+				}
+				log.warn("Processing delivery {} failed; will retry", current.get().id(), ex);
+				transactions.executeWithoutResult(tx -> deliveries.failed(current.get().id(), ex.toString(), MAX_ATTEMPTS));
+			}
+			handled++;
+		}
+	}
+
+	private boolean processNext(AtomicReference<Deliveries.Accepted> current) {
+		Optional<Deliveries.Accepted> next = deliveries.lockNext();
+		if (next.isEmpty()) {
+			return false;
+		}
+		Deliveries.Accepted delivery = next.get();
+		current.set(delivery);
+		deliveries.lockRepository(String.valueOf(delivery.repository()));
+		String outcome = properties.repository(delivery.repository())
+			.map(repository -> events.handle(delivery.event(), json.readTree(delivery.payload()), repository))
+			.orElse("ignored: repository " + delivery.repository() + " is no longer configured");
+		log.info("Delivery {} ({} on {}): {}", delivery.id(), delivery.event(), delivery.repository(), outcome);
+		deliveries.processed(delivery.id(), outcome);
+		return true;
+	}
+
+	@PreDestroy
+	void stop() {
+		background.shutdown();
+	}
+}

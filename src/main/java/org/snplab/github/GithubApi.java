@@ -1,0 +1,100 @@
+package org.snplab.github;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+/** The few calls of GitHub's REST API snplab makes, with the headers GitHub asks for. */
+@Component
+class GithubApi {
+
+	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	private final GithubProperties properties;
+
+	private final JsonMapper json;
+
+	GithubApi(GithubProperties properties, JsonMapper json) {
+		this.properties = properties;
+		this.json = json;
+	}
+
+	/** A call GitHub refused or that never reached it; the message says which and why. */
+	static class GithubApiException extends IOException {
+
+		GithubApiException(String message) {
+			super(message);
+		}
+	}
+
+	/** POST /repos/{owner}/{repo}/statuses/{sha}. */
+	void createStatus(GithubProperties.Repository repository, String sha, Map<String, String> status) throws IOException {
+		send(repository, "POST", "/repos/" + repository.name() + "/statuses/" + sha, json.writeValueAsString(status));
+	}
+
+	/** GET /repos/{owner}/{repo}/branches: the first 100 branches. */
+	List<JsonNode> branches(GithubProperties.Repository repository) throws IOException {
+		return list(send(repository, "GET", "/repos/" + repository.name() + "/branches?per_page=100", null));
+	}
+
+	/** GET /repos/{owner}/{repo}/pulls?state=open: the first 100 open pull requests. */
+	List<JsonNode> openPulls(GithubProperties.Repository repository) throws IOException {
+		return list(send(repository, "GET", "/repos/" + repository.name() + "/pulls?state=open&per_page=100", null));
+	}
+
+	private List<JsonNode> list(String body) throws GithubApiException {
+		try {
+			JsonNode root = json.readTree(body);
+			if (root == null || !root.isArray()) {
+				throw new GithubApiException("GitHub answered something other than a JSON list");
+			}
+			List<JsonNode> items = new ArrayList<>();
+			root.forEach(items::add);
+			return items;
+		}
+		catch (JacksonException ex) {
+			throw new GithubApiException("GitHub answered malformed JSON: " + ex.getOriginalMessage());
+		}
+	}
+
+	private String send(GithubProperties.Repository repository, String method, String path, String body)
+			throws IOException {
+		String url = properties.github().apiUrl().replaceAll("/+$", "") + path;
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+			.timeout(Duration.ofSeconds(30))
+			.header("Accept", "application/vnd.github+json")
+			.header("X-GitHub-Api-Version", "2022-11-28")
+			.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+		if (body != null) {
+			request.header("Content-Type", "application/json");
+		}
+		if (repository.token() != null && !repository.token().isBlank()) {
+			request.header("Authorization", "Bearer " + repository.token());
+		}
+		try {
+			HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() / 100 != 2) {
+				String text = response.body() == null ? "" : response.body();
+				throw new GithubApiException(method + " " + path + " answered " + response.statusCode() + ": "
+						+ text.substring(0, Math.min(200, text.length())));
+			}
+			return response.body();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new GithubApiException(method + " " + path + " interrupted");
+		}
+	}
+}

@@ -1,0 +1,50 @@
+package org.snplab.github;
+
+import java.util.List;
+
+import org.snplab.queue.JobQueue;
+import org.snplab.queue.RunService;
+
+import org.springframework.stereotype.Component;
+
+/** What maintainers ask for on a pull request: approve, retest, cancel. */
+@Component
+class PullRequestCommands {
+
+	private final GithubRuns githubRuns;
+
+	private final RunService runs;
+
+	private final JobQueue queue;
+
+	private final RunStarter starter;
+
+	PullRequestCommands(GithubRuns githubRuns, RunService runs, JobQueue queue, RunStarter starter) {
+		this.githubRuns = githubRuns;
+		this.runs = runs;
+		this.queue = queue;
+		this.starter = starter;
+	}
+
+	String approve(GithubProperties.Repository repository, int number, String why) {
+		List<Long> held = githubRuns.heldOfPull(repository.name(), number);
+		for (long runId : held) {
+			runs.approve(runId);
+			githubRuns.markApproved(runId);
+		}
+		return held.isEmpty() ? "nothing to approve on #" + number : "approved run(s) " + held + " (" + why + ")";
+	}
+
+	/** The simplest honest rerun: a new run of the pull request's newest head, trusted since a maintainer asked. */
+	String retest(GithubProperties.Repository repository, int number, String login) {
+		return githubRuns.latestOfPull(repository, number)
+			.map(head -> "/retest from " + login + ": " + starter.start(head.withEvent("issue_comment", true)))
+			.orElse("nothing to retest: no earlier run of #" + number);
+	}
+
+	String cancel(GithubProperties.Repository repository, int number, String why) {
+		List<Long> unfinished = githubRuns.unfinishedOfPull(repository.name(), number);
+		unfinished.forEach(runId -> queue.cancelRun(runId, "canceled: " + why));
+		return unfinished.isEmpty() ? "nothing to cancel on #" + number : "canceled run(s) " + unfinished + " (" + why + ")";
+	}
+}

@@ -1,0 +1,6 @@
+/**
+ * GitHub in and out: signed webhook deliveries become runs (push, pull requests with Prow-style ok-to-test
+ * gating, maintainer commands in comments), jobs report commit statuses through a durable outbox, and a
+ * reconciler catches webhooks that never arrived. Repositories are configured under {@code snplab.repositories}.
+ */
+package org.snplab.github;

@@ -1,0 +1,72 @@
+package org.snplab.github;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.snplab.pipeline.PipelineParser;
+import org.snplab.queue.RunService;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommitStatusOutboxIntegrationTests extends GithubIntegrationTest {
+
+	@Autowired
+	RunService runs;
+
+	@Test
+	void statusesGithubRefusesStayInTheOutboxAndAreSentOnRetry() {
+		github.failNext(2);
+		String sha = commitOn(svsmDirectory, "outage", Map.of(".snplab.yml", PIPELINE));
+		deliverAndProcess("push", TestPayloads.push(SVSM, "outage", sha));
+
+		await(() -> count("attempts > 0 and sent_at is null and last_error like '%500%'") == 2);
+		assertThat(github.statuses()).isEmpty();
+
+		await(() -> count("sent_at is not null and outcome = 'sent'") == 2);
+		assertThat(github.statuses()).extracting(call -> call.body().get("context").asString())
+			.containsExactlyInAnyOrder("snplab/build", "snplab/test");
+	}
+
+	@Test
+	void statusesWrittenWhileNoSenderRanAreSentLater() {
+		String sha = "b".repeat(40);
+		// What a server that died between its commit and its send left behind.
+		db.sql("""
+				insert into github_status (repository, sha, context, state, description, target_url)
+				values (?, ?, 'snplab/left-behind', 'success', 'passed', 'http://snplab.test/jobs/1')""")
+			.params(SVSM, sha)
+			.update();
+
+		await(() -> github.statuses().size() == 1);
+		assertThat(github.statuses().get(0).path()).isEqualTo("/repos/" + SVSM + "/statuses/" + sha);
+		await(() -> count("outcome = 'sent'") == 1);
+	}
+
+	@Test
+	void aStatusReplacedBeforeItGotThroughIsNeverSentOverTheNewerOne() {
+		String sha = "c".repeat(40);
+		db.sql("""
+				insert into github_status (repository, sha, context, state, description, next_attempt_at)
+				values (?, ?, 'snplab/x', 'pending', 'queued', now() + interval '2 seconds'),
+				       (?, ?, 'snplab/x', 'success', 'passed', now())""")
+			.params(SVSM, sha, SVSM, sha)
+			.update();
+
+		await(() -> count("sent_at is not null") == 2);
+		assertThat(github.statuses()).singleElement()
+			.satisfies(call -> assertThat(call.body().get("state").asString()).isEqualTo("success"));
+	}
+
+	@Test
+	void runsThatDidNotComeFromGithubGetNoStatuses() throws Exception {
+		runs.queue(new RunService.Origin("file:///elsewhere", "main", "d".repeat(40), "api"), PipelineParser.parse(PIPELINE));
+
+		assertThat(count("true")).isZero();
+	}
+
+	private int count(String where) {
+		return db.sql("select count(*) from github_status where " + where).query(Integer.class).single();
+	}
+}

@@ -1,0 +1,128 @@
+package org.snplab.github;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A local stand-in for api.github.com: answers the REST calls snplab makes as GitHub does, records them, and can
+ * be told to fail like GitHub during an outage.
+ */
+final class FakeGithubApi implements AutoCloseable {
+
+	static final String TOKEN = "ghp-test-token";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	record Call(String method, String path, String authorization, String accept, String apiVersion, JsonNode body) {
+	}
+
+	private final HttpServer server;
+
+	private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger failuresLeft = new AtomicInteger();
+
+	private volatile String branches = "[]";
+
+	private volatile String pulls = "[]";
+
+	private FakeGithubApi(HttpServer server) {
+		this.server = server;
+	}
+
+	static FakeGithubApi start() throws IOException {
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		FakeGithubApi api = new FakeGithubApi(server);
+		server.createContext("/", api::handle);
+		server.start();
+		return api;
+	}
+
+	String url() {
+		return "http://127.0.0.1:" + server.getAddress().getPort();
+	}
+
+	void reset() {
+		calls.clear();
+		failuresLeft.set(0);
+		branches = "[]";
+		pulls = "[]";
+	}
+
+	/** The next {@code count} calls answer 500, as GitHub does when it has a bad day. */
+	void failNext(int count) {
+		failuresLeft.set(count);
+	}
+
+	void branches(String json) {
+		branches = json;
+	}
+
+	void pulls(String json) {
+		pulls = json;
+	}
+
+	/** Commit statuses GitHub accepted, in order. */
+	List<Call> statuses() {
+		return calls.stream().filter(c -> c.path().contains("/statuses/")).toList();
+	}
+
+	private void handle(HttpExchange exchange) throws IOException {
+		try (exchange; InputStream in = exchange.getRequestBody()) {
+			String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			String path = exchange.getRequestURI().toString();
+			if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+				answer(exchange, 500, "{\"message\":\"Server Error\"}");
+				return;
+			}
+			if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+				answer(exchange, 401, "{\"message\":\"Bad credentials\"}");
+				return;
+			}
+			String method = exchange.getRequestMethod();
+			if (method.equals("POST") && path.matches("/repos/[^/]+/[^/]+/statuses/[0-9a-f]{40}")) {
+				calls.add(call(exchange, path, JSON.readTree(body)));
+				answer(exchange, 201, body);
+			}
+			else if (method.equals("GET") && path.matches("/repos/[^/]+/[^/]+/branches(\\?.*)?")) {
+				calls.add(call(exchange, path, null));
+				answer(exchange, 200, branches);
+			}
+			else if (method.equals("GET") && path.matches("/repos/[^/]+/[^/]+/pulls\\?state=open.*")) {
+				calls.add(call(exchange, path, null));
+				answer(exchange, 200, pulls);
+			}
+			else {
+				answer(exchange, 404, "{\"message\":\"Not Found\"}");
+			}
+		}
+	}
+
+	private static Call call(HttpExchange exchange, String path, JsonNode body) {
+		var headers = exchange.getRequestHeaders();
+		return new Call(exchange.getRequestMethod(), path, headers.getFirst("Authorization"), headers.getFirst("Accept"),
+				headers.getFirst("X-GitHub-Api-Version"), body);
+	}
+
+	private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().set("Content-Type", "application/json");
+		exchange.sendResponseHeaders(status, bytes.length);
+		exchange.getResponseBody().write(bytes);
+	}
+
+	@Override
+	public void close() {
+		server.stop(0);
+	}
+}
