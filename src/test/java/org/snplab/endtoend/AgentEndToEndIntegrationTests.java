@@ -102,6 +102,40 @@ class AgentEndToEndIntegrationTests extends ServerIntegrationTest {
 		}
 	}
 
+	@Test
+	void canceledJobIsStoppedByItsAgentWithinSeconds() throws Exception {
+		TestRepositories repo = TestRepositories.init(temp.resolve("repo"));
+		Path marker = temp.resolve("child.pid");
+		repo.commit("pipeline", Map.of(".snplab.yml", """
+				jobs:
+				  stuck:
+				    steps: [ "sleep 600 & echo $! > %s; echo waiting; wait" ]
+				""".formatted(marker)));
+
+		try (AgentProcess agent = AgentProcess.start(baseUrl(), REGISTRATION_TOKEN, temp.resolve("agent"), "agent-a")) {
+			long runId = admin().post("/api/runs", Map.of("repository", repo.url(), "ref", "main")).json().get("id").asLong();
+			long jobId = Eventually.await(Duration.ofSeconds(60), "the job to start",
+					() -> anonymous().get("/api/runs/" + runId).json().get("jobs").get(0),
+					job -> "running".equals(job.get("state").asString())).get("id").asLong();
+			long sleeper = Eventually.await(Duration.ofSeconds(30), "the step's background child",
+					() -> Long.parseLong(java.nio.file.Files.readString(marker).trim()), pid -> pid > 0);
+
+			assertThat(admin().post("/api/jobs/" + jobId + "/cancel", Map.of()).status()).isEqualTo(200);
+
+			JsonNode run = awaitRunFinished(runId);
+			assertThat(run.get("state").asString()).isEqualTo("canceled");
+			assertThat(run.get("jobs").get(0).get("state").asString()).isEqualTo("canceled");
+			Eventually.await(Duration.ofSeconds(10), "the background child to be killed",
+					() -> ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false), alive -> !alive);
+		}
+	}
+
+	@Test
+	void anonymousUsersCannotCancelOrSubmit() {
+		assertThat(anonymous().post("/api/runs", Map.of("repository", "x", "ref", "main")).status()).isEqualTo(401);
+		assertThat(anonymous().post("/api/jobs/1/cancel", Map.of()).status()).isEqualTo(401);
+	}
+
 	private JsonNode awaitRunFinished(long runId) {
 		return Eventually.await(Duration.ofSeconds(90), "run " + runId + " to finish",
 				() -> anonymous().get("/api/runs/" + runId).json(),

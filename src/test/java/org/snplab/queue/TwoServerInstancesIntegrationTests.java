@@ -44,6 +44,8 @@ class TwoServerInstancesIntegrationTests extends ServerIntegrationTest {
 				"--spring.datasource.url=" + environment.getProperty("spring.datasource.url"),
 				"--snplab.data-dir=" + Files.createTempDirectory("snplab-second"),
 				"--snplab.agent.registration-token=" + REGISTRATION_TOKEN, "--snplab.queue.poll-sweep=10m",
+				// In one JVM, Quartz's registries are keyed by scheduler name; separate processes would share it.
+				"--spring.quartz.scheduler-name=second-instance",
 				"--SNPLAB_ADMIN_PASSWORD=" + ADMIN_PASSWORD);
 	}
 

@@ -50,6 +50,11 @@ public final class HttpApi {
 		return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)));
 	}
 
+	public Response put(String path, Object body) {
+		return send(request(path).header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+	}
+
 	public Response postText(String path, String text) {
 		return send(request(path).header("Content-Type", "text/plain; charset=utf-8")
 			.POST(HttpRequest.BodyPublishers.ofString(text)));

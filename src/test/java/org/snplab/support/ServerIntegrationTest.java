@@ -34,6 +34,9 @@ public abstract class ServerIntegrationTest {
 		String url = TestDatabases.newDatabase();
 		Path dataDir = Files.createTempDirectory("snplab-test-data");
 		registry.add("spring.datasource.url", () -> url);
+		// Quartz keeps schedulers and their data sources in JVM-wide registries by scheduler name: test servers
+		// living side by side in one JVM (each on its own database) need names of their own.
+		registry.add("spring.quartz.scheduler-name", () -> "snplab-" + url.replaceAll(".*/(\\w+).*", "$1"));
 		registry.add("snplab.data-dir", dataDir::toString);
 		registry.add("snplab.agent.registration-token", () -> REGISTRATION_TOKEN);
 		registry.add("SNPLAB_ADMIN_PASSWORD", () -> ADMIN_PASSWORD);
