@@ -45,7 +45,7 @@ public abstract class ServerIntegrationTest {
 	@BeforeEach
 	void emptyTables() {
 		// Ids are never reused (no restart identity): the server caches hosts and requirement sets by id.
-		db.sql("truncate log_chunk, artifact, job_attempt, job, run, host cascade").update();
+		db.sql("truncate test_result, test_report, log_chunk, artifact, job_attempt, job, run, host cascade").update();
 	}
 
 	protected String baseUrl() {
