@@ -35,6 +35,10 @@ public class Formats {
 		return seconds / 3600 + "h " + seconds % 3600 / 60 + "m";
 	}
 
+	public String approx(Double seconds) {
+		return seconds == null ? "" : seconds(Math.round(seconds));
+	}
+
 	public String ago(Instant instant) {
 		return instant == null ? "never" : duration(instant, null) + " ago";
 	}
