@@ -65,6 +65,14 @@ public final class WebFixtures {
 			return response.json().get("jobId").asLong();
 		}
 
+		/** Heartbeats the job every second from now on, so its short test lease never runs out. */
+		public java.util.concurrent.ScheduledExecutorService keepAlive(long jobId) {
+			java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+			timer.scheduleWithFixedDelay(() -> api.post("/api/agent/jobs/" + jobId + "/heartbeat?attempt=1", ""), 0, 1,
+					java.util.concurrent.TimeUnit.SECONDS);
+			return timer;
+		}
+
 		public int log(long jobId, int seq, String text) {
 			return api.postText("/api/agent/jobs/" + jobId + "/log?attempt=1&seq=" + seq, text).status();
 		}
