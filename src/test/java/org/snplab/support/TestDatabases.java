@@ -30,7 +30,7 @@ public final class TestDatabases {
 	/** The JDBC URL of a new, empty database. */
 	public static synchronized String newDatabase() {
 		String admin = adminUrl();
-		String name = "snplab_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		String name = "snplab_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 		try (Connection connection = DriverManager.getConnection(admin); Statement statement = connection.createStatement()) {
 			statement.execute("create database " + name);
 		}
@@ -77,17 +77,25 @@ public final class TestDatabases {
 		}
 	}
 
-	/** Databases of earlier runs (one test JVM at a time uses this server). */
+	/**
+	 * Databases of earlier runs. Several test JVMs (e.g. from parallel worktrees) may share the server, so a database
+	 * still in use is left alone (no FORCE): dropping it would fail another run's tests mid-way.
+	 */
 	private static void dropLeftovers(String admin) {
 		try (Connection connection = DriverManager.getConnection(admin); Statement statement = connection.createStatement()) {
 			var names = new java.util.ArrayList<String>();
-			try (var rs = statement.executeQuery("select datname from pg_database where datname like 'snplab\\_test\\_%'")) {
+			try (var rs = statement.executeQuery("select datname from pg_database where datname like 'snplab\\_t\\_%'")) {
 				while (rs.next()) {
 					names.add(rs.getString(1));
 				}
 			}
 			for (String name : names) {
-				statement.execute("drop database if exists " + name + " with (force)");
+				try {
+					statement.execute("drop database if exists " + name);
+				}
+				catch (SQLException inUse) {
+					// another test JVM's database
+				}
 			}
 		}
 		catch (SQLException ex) {
