@@ -73,4 +73,21 @@ class WebPagesIntegrationTests extends ServerIntegrationTest {
 		assertThat(HttpApi.basic(baseUrl(), "maintainer", USER_PASSWORD).post("/runs/" + run + "/cancel", "").status()).isEqualTo(302);
 		assertThat(db.sql("select state from run where id = ?").param(run).query(String.class).single()).isEqualTo("canceled");
 	}
+
+	@Test
+	void theHostsPageShowsProbedFactsLabelsTheCurrentJobAndTheLastDay() {
+		runs.queue(new RunService.Origin("file:///svsm", "main", "a".repeat(40), "api"), WebFixtures.pipeline("boot", "later"));
+		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "genoa-7", Map.of("sev_snp", "true",
+				"cpu.generation", "genoa", "snp.firmware", "1.55.31", "kernel.release", "6.11.0-snp", "qemu.version", "9.1.0"));
+		long done = agent.claim();
+		agent.finish(done, "passed", null);
+		long running = agent.claim();
+		HttpApi anonymous = HttpApi.anonymous(baseUrl());
+
+		String list = anonymous.get("/hosts").body();
+		String page = anonymous.get("/hosts/" + agent.hostId).body();
+
+		assertThat(list).contains("genoa-7", "genoa", "1.55.31", "6.11.0-snp", "9.1.0", ">later<", ">online<");
+		assertThat(page).contains(">boot<", ">later<", "/jobs/" + done, "/jobs/" + running, "Jobs (24 h)");
+	}
 }

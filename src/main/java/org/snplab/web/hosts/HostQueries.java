@@ -28,7 +28,7 @@ public class HostQueries {
 	public record HostRow(Host host, List<JobRow> current, long jobs24h, double utilisation) {
 	}
 
-	public record JobRow(long id, long runId, String name, String state, int attempt, Instant startedAt, Instant finishedAt) {
+	public record JobRow(long id, long hostId, long runId, String name, String state, int attempt, Instant startedAt, Instant finishedAt) {
 	}
 
 	private record Usage(long jobs, double busySeconds) {
@@ -46,7 +46,7 @@ public class HostQueries {
 			.stream()
 			.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
 		Map<Long, List<JobRow>> running = jobs("j.state = 'running'", List.of()).stream()
-			.collect(Collectors.groupingBy(row -> hostOf(row.id())));
+			.collect(Collectors.groupingBy(JobRow::hostId));
 		return hosts.findAll().stream().map(host -> {
 			Usage u = usage.getOrDefault(host.id(), new Usage(0, 0));
 			return new HostRow(host, running.getOrDefault(host.id(), List.of()), u.jobs(),
@@ -63,19 +63,15 @@ public class HostQueries {
 		return jobs("j.host_id = ? and j.id < ? order by j.id desc limit 50", List.of(hostId, before == null ? Long.MAX_VALUE : before));
 	}
 
-	private long hostOf(long jobId) {
-		return db.sql("select host_id from job where id = ?").param(jobId).query(Long.class).single();
-	}
-
 	private List<JobRow> jobs(String condition, List<Object> params) {
 		return db.sql("""
-				select j.id, j.run_id, j.name, case when j.state = 'finished' then j.result else j.state end,
+				select j.id, coalesce(j.host_id, 0), j.run_id, j.name, case when j.state = 'finished' then j.result else j.state end,
 				       j.attempt, j.started_at, j.finished_at
-				from job j where """ + condition)
+				from job j where\s""" + condition)
 			.params(params)
-			.query((rs, i) -> new JobRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-					rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(),
-					rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant()))
+			.query((rs, i) -> new JobRow(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+					rs.getInt(6), rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant(),
+					rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant()))
 			.list();
 	}
 }
