@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.snplab.RequestException;
 import org.snplab.SnplabProperties;
+import org.snplab.results.tests.TestReports;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -27,8 +28,11 @@ public class ArtifactStore {
 
 	private final SnplabProperties.Artifacts limits;
 
-	ArtifactStore(JdbcClient db, SnplabProperties properties) {
+	private final TestReports testReports;
+
+	ArtifactStore(JdbcClient db, SnplabProperties properties, TestReports testReports) {
 		this.db = db;
+		this.testReports = testReports;
 		this.root = properties.dataDir().resolve("artifacts");
 		this.limits = properties.artifacts();
 	}
@@ -62,6 +66,9 @@ public class ArtifactStore {
 			.params(jobId, attempt, kind, safeName, size)
 			.query(Long.class)
 			.single();
+		if (kind.equals("junit")) {
+			testReports.record(jobId, attempt, safeName, file); // records a broken report's error; never throws for content
+		}
 		return new Artifact(id, jobId, attempt, kind, safeName, size);
 	}
 

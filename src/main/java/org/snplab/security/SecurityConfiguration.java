@@ -10,24 +10,34 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Pages and reads are open; actions need a role. Agents authenticate with their own host credential (checked by
- * the agent API itself) and GitHub with its webhook signature, so both bypass user authentication.
+ * Pages and reads are open (unless {@code snplab.security.public-read=false}); actions need a role: maintainers
+ * cancel, approve and retry, admins also act on hosts. Agents authenticate with their own host credential
+ * (checked by the agent API itself) and GitHub with its webhook signature, so both bypass user authentication.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+	private static final String[] READERS = { "VIEWER", "MAINTAINER", "ADMIN" };
+
 	@Bean
-	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
-		http.authorizeHttpRequests(requests -> requests
-			.requestMatchers("/api/agent/**", "/github/webhook").permitAll()
-			.requestMatchers(HttpMethod.GET, "/**").permitAll()
-			.requestMatchers(HttpMethod.POST, "/api/runs").hasRole("ADMIN")
-			.requestMatchers("/api/hosts/**").hasRole("ADMIN")
-			.requestMatchers("/api/**").hasAnyRole("MAINTAINER", "ADMIN")
-			.requestMatchers("/login", "/error").permitAll()
-			.anyRequest().hasAnyRole("MAINTAINER", "ADMIN"))
+	SecurityFilterChain securityFilterChain(HttpSecurity http, AccessProperties access) throws Exception {
+		http.authorizeHttpRequests(requests -> {
+			requests.requestMatchers("/api/agent/**", "/github/webhook").permitAll()
+				.requestMatchers("/login", "/error", "/snplab.css", "/log.js", "/favicon.ico").permitAll();
+			if (access.security().publicRead()) {
+				requests.requestMatchers(HttpMethod.GET, "/**").permitAll();
+			}
+			else {
+				requests.requestMatchers(HttpMethod.GET, "/**").hasAnyRole(READERS);
+			}
+			requests.requestMatchers(HttpMethod.POST, "/api/runs").hasRole("ADMIN")
+				.requestMatchers("/api/hosts/**", "/hosts/**").hasRole("ADMIN")
+				.requestMatchers("/api/**", "/runs/**", "/jobs/**").hasAnyRole("MAINTAINER", "ADMIN")
+				.anyRequest().hasAnyRole("MAINTAINER", "ADMIN");
+		})
 			.httpBasic(Customizer.withDefaults())
-			.formLogin(form -> form.permitAll())
+			.formLogin(form -> form.loginPage("/login").permitAll())
+			.logout(logout -> logout.logoutSuccessUrl("/"))
 			// Non-browser clients (agents, GitHub, scripts with basic auth) can't carry a CSRF token; browsers
 			// submitting forms always do, because the form login session never sends an Authorization header.
 			.csrf(csrf -> csrf.ignoringRequestMatchers(

@@ -33,10 +33,13 @@ class UserAccounts implements UserDetailsService, ApplicationRunner {
 
 	private final Environment environment;
 
-	UserAccounts(JdbcClient db, PasswordEncoder encoder, Environment environment) {
+	private final AccessProperties access;
+
+	UserAccounts(JdbcClient db, PasswordEncoder encoder, Environment environment, AccessProperties access) {
 		this.db = db;
 		this.encoder = encoder;
 		this.environment = environment;
+		this.access = access;
 	}
 
 	@Override
@@ -56,6 +59,7 @@ class UserAccounts implements UserDetailsService, ApplicationRunner {
 
 	@Override
 	public void run(ApplicationArguments args) {
+		saveConfiguredUsers();
 		String password = environment.getProperty("SNPLAB_ADMIN_PASSWORD");
 		if (password != null && !password.isBlank()) {
 			save("admin", password, "admin");
@@ -67,6 +71,20 @@ class UserAccounts implements UserDetailsService, ApplicationRunner {
 			save("admin", generated, "admin");
 			String banner = "\n\n    snplab admin password (shown once; set SNPLAB_ADMIN_PASSWORD to choose one): " + generated + "\n";
 			log.warn(banner);
+		}
+	}
+
+	/** Users from {@code snplab.users}; configuration wins over what an earlier start stored. */
+	private void saveConfiguredUsers() {
+		for (AccessProperties.User user : access.users()) {
+			if (user.name() == null || user.name().isBlank() || user.password() == null || user.password().isBlank()) {
+				throw new IllegalStateException("each of snplab.users needs a name and a password");
+			}
+			String role = user.role() == null ? "viewer" : user.role().toLowerCase();
+			if (!List.of("viewer", "maintainer", "admin").contains(role)) {
+				throw new IllegalStateException("snplab.users role of " + user.name() + " must be viewer, maintainer or admin, not " + role);
+			}
+			save(user.name(), user.password(), role);
 		}
 	}
 

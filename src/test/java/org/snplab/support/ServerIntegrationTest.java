@@ -21,6 +21,9 @@ public abstract class ServerIntegrationTest {
 
 	public static final String ADMIN_PASSWORD = "admin-test-password";
 
+	/** Users from {@code snplab.users}: a maintainer and a viewer, each with this password. */
+	public static final String USER_PASSWORD = "user-test-password";
+
 	public static final String REGISTRATION_TOKEN = "test-registration-token";
 
 	@LocalServerPort
@@ -40,6 +43,12 @@ public abstract class ServerIntegrationTest {
 		registry.add("snplab.data-dir", dataDir::toString);
 		registry.add("snplab.agent.registration-token", () -> REGISTRATION_TOKEN);
 		registry.add("SNPLAB_ADMIN_PASSWORD", () -> ADMIN_PASSWORD);
+		registry.add("snplab.users[0].name", () -> "maintainer");
+		registry.add("snplab.users[0].password", () -> USER_PASSWORD);
+		registry.add("snplab.users[0].role", () -> "maintainer");
+		registry.add("snplab.users[1].name", () -> "viewer");
+		registry.add("snplab.users[1].password", () -> USER_PASSWORD);
+		registry.add("snplab.users[1].role", () -> "viewer");
 		registry.add("snplab.queue.lease", () -> "3s");
 		registry.add("snplab.queue.heartbeat", () -> "1s");
 		registry.add("snplab.queue.lease-check-interval", () -> "1s");
@@ -50,7 +59,7 @@ public abstract class ServerIntegrationTest {
 	@BeforeEach
 	void emptyTables() {
 		// Ids are never reused (no restart identity): the server caches hosts and requirement sets by id.
-		db.sql("truncate log_chunk, artifact, job_attempt, job, run, host, github_delivery, github_run, github_head, github_status cascade").update();
+		db.sql("truncate test_result, test_report, log_chunk, artifact, job_attempt, job, run, host, github_delivery, github_run, github_head, github_status cascade").update();
 	}
 
 	protected String baseUrl() {

@@ -1,0 +1,67 @@
+package org.snplab.web.jobs;
+
+import org.snplab.queue.RunViews;
+import org.snplab.results.ArtifactStore;
+import org.snplab.results.tests.TestReports;
+
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** A job: its live log, the first error line, test report, files and attempts. */
+@Controller
+class JobPageController {
+
+	private final RunViews views;
+
+	private final JobPages pages;
+
+	private final LogFollower follower;
+
+	private final ArtifactStore artifacts;
+
+	private final TestReports reports;
+
+	JobPageController(RunViews views, JobPages pages, LogFollower follower, ArtifactStore artifacts, TestReports reports) {
+		this.views = views;
+		this.pages = pages;
+		this.follower = follower;
+		this.artifacts = artifacts;
+		this.reports = reports;
+	}
+
+	@GetMapping("/jobs/{id}")
+	String job(@PathVariable long id, @RequestParam(required = false) Integer attempt, Model model) {
+		RunViews.JobView job = views.job(id);
+		int shown = attempt != null ? attempt : job.attempt();
+		JobPages.Status status = pages.status(id);
+		model.addAttribute("job", job);
+		model.addAttribute("run", views.run(job.runId()));
+		model.addAttribute("shownAttempt", shown);
+		model.addAttribute("expiredAt", status.expiredAt());
+		model.addAttribute("highlight", pages.highlight(id, shown, status.complete(shown)).orElse(null));
+		model.addAttribute("artifacts", artifacts.list(id));
+		model.addAttribute("reports", reports.reports(id));
+		model.addAttribute("failing", reports.failing(id));
+		return "jobs/job";
+	}
+
+	@GetMapping(path = "/jobs/{id}/log/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@ResponseBody
+	SseEmitter stream(@PathVariable long id, @RequestParam(required = false) Integer attempt) {
+		int shown = attempt != null ? attempt : views.currentAttempt(id);
+		return follower.follow(id, shown);
+	}
+
+	@GetMapping("/tests")
+	String test(@RequestParam String name, Model model) {
+		model.addAttribute("name", name);
+		model.addAttribute("history", reports.history(name, 50));
+		return "jobs/test";
+	}
+}

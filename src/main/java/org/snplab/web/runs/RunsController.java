@@ -1,0 +1,65 @@
+package org.snplab.web.runs;
+
+import java.util.List;
+
+import org.snplab.queue.JobQueue;
+import org.snplab.queue.RunService;
+import org.snplab.queue.RunViews;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** The runs list with its filters, a run's page, and the run actions (maintainers). */
+@Controller
+class RunsController {
+
+	private static final int PAGE = 50;
+
+	private final RunQueries queries;
+
+	private final RunViews views;
+
+	private final RunService runs;
+
+	private final JobQueue queue;
+
+	RunsController(RunQueries queries, RunViews views, RunService runs, JobQueue queue) {
+		this.queries = queries;
+		this.views = views;
+		this.runs = runs;
+		this.queue = queue;
+	}
+
+	@GetMapping("/runs")
+	String list(RunQueries.RunFilter filter, @RequestParam(required = false) Long before, Model model) {
+		List<RunQueries.RunRow> rows = queries.list(filter, before, PAGE);
+		model.addAttribute("filter", filter);
+		model.addAttribute("runs", rows);
+		model.addAttribute("next", rows.size() == PAGE ? rows.get(rows.size() - 1).id() : null);
+		return "runs/list";
+	}
+
+	@GetMapping("/runs/{id}")
+	String run(@PathVariable long id, Model model) {
+		model.addAttribute("run", views.run(id));
+		return "runs/run";
+	}
+
+	@PostMapping("/runs/{id}/cancel")
+	String cancel(@PathVariable long id) {
+		views.run(id);
+		queue.cancelRun(id, "canceled by a user");
+		return "redirect:/runs/" + id;
+	}
+
+	@PostMapping("/runs/{id}/approve")
+	String approve(@PathVariable long id) {
+		views.run(id);
+		runs.approve(id);
+		return "redirect:/runs/" + id;
+	}
+}

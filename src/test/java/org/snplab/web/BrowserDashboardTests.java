@@ -1,0 +1,153 @@
+package org.snplab.web;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.snplab.queue.RunService;
+import org.snplab.support.ServerIntegrationTest;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The dashboard in a real headless Chromium; screenshots land in target/screenshots/. */
+class BrowserDashboardTests extends ServerIntegrationTest {
+
+	private static ChromeDriver browser;
+
+	@Autowired
+	RunService runs;
+
+	private WebDriverWait wait;
+
+	@BeforeAll
+	static void startBrowser() throws Exception {
+		browser = BrowserSession.start();
+	}
+
+	@AfterAll
+	static void stopBrowser() {
+		if (browser != null) {
+			browser.quit();
+		}
+	}
+
+	@BeforeEach
+	void anonymous() {
+		browser.get(baseUrl() + "/login");
+		browser.manage().deleteAllCookies();
+		wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+	}
+
+	@Test
+	void theOverviewShowsAWaitingAndARunningJob() throws Exception {
+		runs.queue(origin("main"), WebFixtures.pipeline("boot-test", "unit-tests"));
+		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "milan-1", Map.of("sev_snp", "true"));
+		long running = agent.claim();
+		ScheduledExecutorService alive = agent.keepAlive(running);
+		try {
+			browser.get(baseUrl() + "/");
+
+			assertThat(browser.findElement(By.id("running-" + running)).getText()).contains("boot-test").contains("milan-1");
+			assertThat(browser.findElement(By.id("waiting")).getText()).contains("unit-tests").contains("next");
+			assertThat(browser.findElement(By.id("host-states")).getText()).contains("1 online");
+			BrowserSession.screenshot(browser, "overview");
+		}
+		finally {
+			alive.shutdownNow();
+		}
+	}
+
+	@Test
+	void aJobPageFollowsItsLogWhileItGrowsAndShowsHtmlInertAndAnsiColoured() throws Exception {
+		runs.queue(origin("main"), WebFixtures.pipeline("svsm-tests"));
+		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "genoa-1", Map.of());
+		long job = agent.claim();
+		ScheduledExecutorService alive = agent.keepAlive(job);
+		try {
+			agent.log(job, 0, "first line before the page opened\n");
+			browser.get(baseUrl() + "/jobs/" + job);
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "first line before the page opened"));
+
+			agent.log(job, 1, "<script>window.pwned = true</script> \u001B[1;31mred and bold\u001B[0m plain\n");
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "red and bold"));
+
+			assertThat(browser.findElement(By.id("log")).getText()).contains("<script>window.pwned = true</script>");
+			assertThat(browser.executeScript("return window.pwned === undefined")).isEqualTo(true);
+			assertThat(browser.findElements(By.cssSelector("#log script"))).isEmpty();
+			var red = browser.findElement(By.cssSelector("#L2 .fg1.b"));
+			assertThat(red.getText()).isEqualTo("red and bold");
+			assertThat(red.getCssValue("color")).isEqualTo("rgba(239, 83, 80, 1)");
+
+			agent.log(job, 2, "third line\n");
+			agent.finish(job, "passed", null);
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log-status"), "complete"));
+			assertThat(browser.findElement(By.id("L3")).getText()).isEqualTo("third line");
+			BrowserSession.screenshot(browser, "job-live-log");
+		}
+		finally {
+			alive.shutdownNow();
+		}
+	}
+
+	@Test
+	void anSvsmPanicIsPointedOutAtTheTopAndLinkedToItsLine() throws Exception {
+		runs.queue(origin("main"), WebFixtures.pipeline("test-in-svsm"));
+		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "milan-2", Map.of());
+		long job = agent.claim();
+		agent.log(job, 0, Files.readString(Path.of("../shared/fixtures/svsm/svsm-test-in-svsm-panic-ipi-svsm682.txt")));
+		agent.finish(job, "failed", "step 1 exited 1");
+
+		browser.get(baseUrl() + "/jobs/" + job);
+		browser.findElement(By.cssSelector("#highlight a")).click();
+
+		assertThat(browser.findElement(By.id("highlight")).getText()).contains("panic").contains("line 5");
+		assertThat(browser.getCurrentUrl()).endsWith("#L5");
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("L5"), "Panic on CPU[0]!"));
+		BrowserSession.screenshot(browser, "job-svsm-panic");
+	}
+
+	@Test
+	void anAdminDrainsAHostFromItsPageAfterLoggingInThroughTheForm() throws Exception {
+		long host = new WebFixtures.Agent(baseUrl(), "turin-1", Map.of("cpu.generation", "turin")).hostId;
+
+		browser.get(baseUrl() + "/login");
+		browser.findElement(By.id("username")).sendKeys("admin");
+		browser.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD);
+		browser.findElement(By.id("login-submit")).click();
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("who")));
+		browser.get(baseUrl() + "/hosts/" + host);
+		browser.findElement(By.id("drain")).click();
+
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("host-state"), "draining"));
+		assertThat(db.sql("select mode from host where id = ?").param(host).query(String.class).single()).isEqualTo("draining");
+		BrowserSession.screenshot(browser, "host-drained");
+	}
+
+	@Test
+	void anAnonymousUserWhoClicksCancelIsSentToLogInAndTheRunKeepsGoing() throws Exception {
+		long run = runs.queue(origin("main"), WebFixtures.pipeline("build"));
+
+		browser.get(baseUrl() + "/runs/" + run);
+		browser.findElement(By.id("cancel")).click();
+
+		wait.until(ExpectedConditions.urlContains("/login"));
+		assertThat(db.sql("select state from run where id = ?").param(run).query(String.class).single()).isEqualTo("queued");
+		BrowserSession.screenshot(browser, "anonymous-cancel-refused");
+	}
+
+	private static RunService.Origin origin(String ref) {
+		return new RunService.Origin("file:///svsm", ref, "f".repeat(40), "api");
+	}
+}
