@@ -40,8 +40,10 @@ class SecurityConfiguration {
 			.logout(logout -> logout.logoutSuccessUrl("/"))
 			// Non-browser clients (agents, GitHub, scripts with basic auth) can't carry a CSRF token; browsers
 			// submitting forms always do, because the form login session never sends an Authorization header.
+			// An API request with neither a session nor credentials has nothing to forge: it gets a plain 401.
 			.csrf(csrf -> csrf.ignoringRequestMatchers(
 					request -> request.getHeader("Authorization") != null,
+					request -> request.getRequestURI().startsWith("/api/") && request.getRequestedSessionId() == null,
 					request -> request.getRequestURI().startsWith("/api/agent/"),
 					request -> request.getRequestURI().equals("/github/webhook")));
 		return http.build();

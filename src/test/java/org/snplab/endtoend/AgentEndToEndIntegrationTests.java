@@ -118,7 +118,7 @@ class AgentEndToEndIntegrationTests extends ServerIntegrationTest {
 					() -> anonymous().get("/api/runs/" + runId).json().get("jobs").get(0),
 					job -> "running".equals(job.get("state").asString())).get("id").asLong();
 			long sleeper = Eventually.await(Duration.ofSeconds(30), "the step's background child",
-					() -> Long.parseLong(java.nio.file.Files.readString(marker).trim()), pid -> pid > 0);
+					() -> readPid(marker), pid -> pid > 0);
 
 			assertThat(admin().post("/api/jobs/" + jobId + "/cancel", Map.of()).status()).isEqualTo(200);
 
@@ -140,6 +140,15 @@ class AgentEndToEndIntegrationTests extends ServerIntegrationTest {
 		return Eventually.await(Duration.ofSeconds(90), "run " + runId + " to finish",
 				() -> anonymous().get("/api/runs/" + runId).json(),
 				run -> !run.get("state").asString().matches("queued|running|waiting"));
+	}
+
+	private static long readPid(Path file) {
+		try {
+			return Long.parseLong(java.nio.file.Files.readString(file).trim());
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	private static JsonNode job(JsonNode run, String name) {
