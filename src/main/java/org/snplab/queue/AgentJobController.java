@@ -36,7 +36,7 @@ class AgentJobController {
 			@RequestBody PollRequest request) {
 		Host host = hosts.authenticateAgent(authorization);
 		Duration wait = Duration.ofSeconds(Math.max(0, Math.min(request.waitSeconds(), MAX_WAIT.toSeconds())));
-		return dispatcher.poll(host, request.slot(), wait.isZero() ? Duration.ofMillis(1) : wait);
+		return dispatcher.poll(host, request.slot(), wait);
 	}
 
 	@PostMapping("/api/agent/jobs/{id}/heartbeat")

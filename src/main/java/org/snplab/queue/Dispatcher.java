@@ -62,6 +62,9 @@ class Dispatcher implements DisposableBean {
 		if (now.isPresent()) {
 			return ResponseEntity.ok(now.get());
 		}
+		if (wait.isZero()) {
+			return ResponseEntity.noContent().build();
+		}
 		DeferredResult<ResponseEntity<ClaimedJob>> result = new DeferredResult<>(wait.toMillis());
 		Waiter waiter = new Waiter(host.id(), slot, result);
 		result.onTimeout(() -> close(waiter, ResponseEntity.noContent().build()));
