@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Page timings with 1,000,000 jobs (docs/benchmarks.md). Not part of the suite: its name matches no test pattern
- * and it only runs with {@code -Dsnplab.benchmark=true}:
- * {@code mvn -B test -Dtest=MillionJobsBenchmark -Dsnplab.benchmark=true -Dsurefire.failIfNoSpecifiedTests=false}.
+ * and it only runs with {@code -Dsnplab.benchmark=true}, which the benchmark profile sets:
+ * {@code mvn -B -Pbenchmark test -Dtest=MillionJobsBenchmark}.
  * Results go to stdout and target/benchmark-dashboard.txt.
  */
 @EnabledIfSystemProperty(named = "snplab.benchmark", matches = "true")
