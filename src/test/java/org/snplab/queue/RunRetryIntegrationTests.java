@@ -38,7 +38,7 @@ class RunRetryIntegrationTests extends ServerIntegrationTest {
 		assertThat(retry.get("commit").asString()).isEqualTo("c".repeat(40));
 		assertThat(retry.get("jobs")).hasSize(1);
 		assertThat(retry.get("jobs").get(0).get("name").asString()).isEqualTo(failedName);
-		assertThat(db.sql("select retry_of from run where id = ?").param(retryId).query(Long.class).single()).isEqualTo(run);
+		assertThat(retry.get("retryOf").asLong()).isEqualTo(run);
 		long claimed = agent.claim();
 		assertThat(db.sql("select run_id from job where id = ?").param(claimed).query(Long.class).single()).isEqualTo(retryId);
 	}

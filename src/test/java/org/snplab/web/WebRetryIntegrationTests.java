@@ -49,7 +49,7 @@ class WebRetryIntegrationTests extends ServerIntegrationTest {
 		assertThat(retried.statusCode()).isEqualTo(302);
 		long retryId = db.sql("select id from run where retry_of = ?").param(run).query(Long.class).single();
 		assertThat(retried.headers().firstValue("Location").orElse("")).endsWith("/runs/" + retryId);
-		assertThat(get("/runs/" + retryId).body()).contains(">boot<").contains(">queued<");
+		assertThat(get("/runs/" + retryId).body()).contains(">boot<").contains(">queued<").contains(">#" + run + "<");
 	}
 
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {
