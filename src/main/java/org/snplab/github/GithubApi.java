@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -19,6 +21,11 @@ import org.springframework.stereotype.Component;
 /** The few calls of GitHub's REST API snplab makes, with the headers GitHub asks for. */
 @Component
 class GithubApi {
+
+	/** 100 items a page: 5,000 branches or open pull requests are more than any repository snplab serves. */
+	private static final int MAX_PAGES = 50;
+
+	private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -41,17 +48,45 @@ class GithubApi {
 
 	/** POST /repos/{owner}/{repo}/statuses/{sha}. */
 	void createStatus(GithubProperties.Repository repository, String sha, Map<String, String> status) throws IOException {
-		send(repository, "POST", "/repos/" + repository.name() + "/statuses/" + sha, json.writeValueAsString(status));
+		send(repository, "POST", apiUrl() + "/repos/" + repository.name() + "/statuses/" + sha, json.writeValueAsString(status));
 	}
 
-	/** GET /repos/{owner}/{repo}/branches: the first 100 branches. */
+	/** GET /repos/{owner}/{repo}/branches: every branch, page by page. */
 	List<JsonNode> branches(GithubProperties.Repository repository) throws IOException {
-		return list(send(repository, "GET", "/repos/" + repository.name() + "/branches?per_page=100", null));
+		return pages(repository, "/repos/" + repository.name() + "/branches?per_page=100");
 	}
 
-	/** GET /repos/{owner}/{repo}/pulls?state=open: the first 100 open pull requests. */
+	/** GET /repos/{owner}/{repo}/pulls?state=open: every open pull request, page by page. */
 	List<JsonNode> openPulls(GithubProperties.Repository repository) throws IOException {
-		return list(send(repository, "GET", "/repos/" + repository.name() + "/pulls?state=open&per_page=100", null));
+		return pages(repository, "/repos/" + repository.name() + "/pulls?state=open&per_page=100");
+	}
+
+	/** Follows GitHub's {@code Link: <url>; rel="next"} until the last page. */
+	private List<JsonNode> pages(GithubProperties.Repository repository, String path) throws IOException {
+		List<JsonNode> items = new ArrayList<>();
+		String url = apiUrl() + path;
+		for (int page = 1; url != null; page++) {
+			if (page > MAX_PAGES) {
+				throw new GithubApiException(path + " has more than " + MAX_PAGES + " pages");
+			}
+			HttpResponse<String> response = send(repository, "GET", url, null);
+			items.addAll(list(response.body()));
+			url = response.headers().firstValue("Link").map(GithubApi::nextLink).orElse(null);
+			// The token goes with every request: never follow a link off the configured API.
+			if (url != null && !url.startsWith(apiUrl() + "/")) {
+				throw new GithubApiException(path + " links its next page off " + apiUrl() + ": " + url);
+			}
+		}
+		return items;
+	}
+
+	static String nextLink(String header) {
+		Matcher next = NEXT_LINK.matcher(header);
+		return next.find() ? next.group(1) : null;
+	}
+
+	private String apiUrl() {
+		return properties.github().apiUrl().replaceAll("/+$", "");
 	}
 
 	private List<JsonNode> list(String body) throws GithubApiException {
@@ -69,9 +104,9 @@ class GithubApi {
 		}
 	}
 
-	private String send(GithubProperties.Repository repository, String method, String path, String body)
+	private HttpResponse<String> send(GithubProperties.Repository repository, String method, String url, String body)
 			throws IOException {
-		String url = properties.github().apiUrl().replaceAll("/+$", "") + path;
+		String path = url.substring(apiUrl().length());
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
 			.timeout(Duration.ofSeconds(30))
 			.header("Accept", "application/vnd.github+json")
@@ -90,7 +125,7 @@ class GithubApi {
 				throw new GithubApiException(method + " " + path + " answered " + response.statusCode() + ": "
 						+ text.substring(0, Math.min(200, text.length())));
 			}
-			return response.body();
+			return response;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -65,6 +65,14 @@ class GithubRuns {
 			.single() > 0;
 	}
 
+	/** The newest run of a pull request, e.g. to retry its failed jobs. */
+	Optional<Long> latestRunOfPull(String repository, int number) {
+		return db.sql("select run_id from github_run where repository = ? and pull_request = ? order by run_id desc limit 1")
+			.params(repository, number)
+			.query(Long.class)
+			.optional();
+	}
+
 	/** The newest run's head of a pull request, or of a commit, to run it again. */
 	Optional<Head> latestOfPull(GithubProperties.Repository repository, int number) {
 		return latest(repository, "pull_request = ?", number);

@@ -1,6 +1,7 @@
 package org.snplab.github;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
@@ -49,6 +50,17 @@ class GithubSchedules {
 	@Bean
 	Trigger githubReconcileTrigger(JobDetail githubReconcileJob, GithubProperties properties) {
 		return every(githubReconcileJob, "reconcile", properties.github().reconcileInterval());
+	}
+
+	@Bean
+	JobDetail githubScheduledPipelinesJob() {
+		return JobBuilder.newJob(ScheduledPipelinesJob.class).withIdentity("scheduled-pipelines", "github").storeDurably().build();
+	}
+
+	/** Every minute, the finest a pipeline's cron is honoured to. */
+	@Bean
+	Trigger githubScheduledPipelinesTrigger(JobDetail githubScheduledPipelinesJob) {
+		return every(githubScheduledPipelinesJob, "scheduled-pipelines", Duration.ofMinutes(1));
 	}
 
 	private static Trigger every(JobDetail job, String name, Duration interval) {
@@ -104,6 +116,21 @@ class GithubSchedules {
 		@Override
 		public void execute(JobExecutionContext context) {
 			reconciler.reconcile();
+		}
+	}
+
+	@DisallowConcurrentExecution
+	static class ScheduledPipelinesJob implements Job {
+
+		private final ScheduledPipelines pipelines;
+
+		ScheduledPipelinesJob(ScheduledPipelines pipelines) {
+			this.pipelines = pipelines;
+		}
+
+		@Override
+		public void execute(JobExecutionContext context) {
+			pipelines.fire(Instant.now());
 		}
 	}
 }

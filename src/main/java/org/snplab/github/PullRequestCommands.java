@@ -1,6 +1,10 @@
 package org.snplab.github;
 
 import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.snplab.queue.JobQueue;
 import org.snplab.queue.RunService;
@@ -10,6 +14,8 @@ import org.springframework.stereotype.Component;
 /** What maintainers ask for on a pull request: approve, retest, cancel. */
 @Component
 class PullRequestCommands {
+
+	private static final Logger log = LoggerFactory.getLogger(PullRequestCommands.class);
 
 	private final GithubRuns githubRuns;
 
@@ -35,8 +41,21 @@ class PullRequestCommands {
 		return held.isEmpty() ? "nothing to approve on #" + number : "approved run(s) " + held + " (" + why + ")";
 	}
 
-	/** The simplest honest rerun: a new run of the pull request's newest head, trusted since a maintainer asked. */
+	/**
+	 * Runs again only what failed in the pull request's newest run; when nothing did (or it is still going), falls
+	 * back to a whole new run of the newest head, trusted since a maintainer asked.
+	 */
 	String retest(GithubProperties.Repository repository, int number, String login) {
+		Optional<Long> latest = githubRuns.latestRunOfPull(repository.name(), number);
+		if (latest.isPresent()) {
+			// Asked first: retryFailed's refusal would mark the delivery's whole transaction for rollback.
+			Optional<String> why = runs.whyNotRetryable(latest.get());
+			if (why.isEmpty()) {
+				long retry = runs.retryFailed(latest.get());
+				return "/retest from " + login + ": queued run " + retry + " retrying the failed jobs of run " + latest.get();
+			}
+			log.info("/retest on {}#{}: {}; starting a new run of the head instead", repository.name(), number, why.get());
+		}
 		return githubRuns.latestOfPull(repository, number)
 			.map(head -> "/retest from " + login + ": " + starter.start(head.withEvent("issue_comment", true)))
 			.orElse("nothing to retest: no earlier run of #" + number);

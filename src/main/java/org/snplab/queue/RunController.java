@@ -85,6 +85,13 @@ class RunController {
 		return views.run(id);
 	}
 
+	/** A new run of the jobs that didn't pass; 201 with the new run. */
+	@PostMapping("/api/runs/{id}/retry")
+	ResponseEntity<RunViews.RunView> retry(@PathVariable long id) {
+		long retryId = runs.retryFailed(id);
+		return ResponseEntity.created(URI.create("/api/runs/" + retryId)).body(views.run(retryId));
+	}
+
 	record SubmitRequest(String repository, String ref, String pipeline) {
 	}
 }

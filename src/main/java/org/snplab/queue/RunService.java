@@ -1,11 +1,13 @@
 package org.snplab.queue;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.snplab.pipeline.JobSpec;
 import org.snplab.pipeline.Pipeline;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.snplab.RequestException;
 import org.snplab.SnplabProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -75,8 +77,64 @@ public class RunService {
 		return !released.isEmpty();
 	}
 
+	/** Job results worth running again: everything but passed. */
+	private static final String RETRYABLE = "('failed', 'timed_out', 'infra_error', 'canceled')";
+
+	/**
+	 * Queues a new run of the same commit with a fresh copy of each job of the run that did not pass, so a flaky
+	 * host or test costs one job's time rather than the whole pipeline's.
+	 */
+	@Transactional
+	public long retryFailed(long runId) {
+		runStates.lockRun(runId);
+		refusal(runId).ifPresent(ex -> {
+			throw ex;
+		});
+		Origin origin = db.sql("select repository, ref, commit_sha from run where id = ?")
+			.param(runId)
+			.query((rs, i) -> new Origin(rs.getString(1), rs.getString(2), rs.getString(3), "retry"))
+			.single();
+		long retryId = insertRun(origin, "queued", null, runId);
+		List<long[]> jobs = db.sql("insert into job (run_id, name, state, requires_id, spec, priority, max_attempts) "
+				+ "select ?, name, 'queued', requires_id, spec, priority, max_attempts from job "
+				+ "where run_id = ? and state = 'finished' and result in " + RETRYABLE + " order by id returning id, requires_id")
+			.params(retryId, runId)
+			.query((rs, i) -> new long[] { rs.getLong(1), rs.getLong(2) })
+			.list();
+		for (long[] job : jobs) {
+			events.publishEvent(new JobChanged(job[0], retryId));
+			JobNotifications.notifyQueued(db, job[1]);
+		}
+		events.publishEvent(new RunRetried(retryId, runId));
+		return retryId;
+	}
+
+	/**
+	 * Why {@link #retryFailed} would refuse the run, found without failing the caller's transaction as its
+	 * exception would; empty if the run can be retried.
+	 */
+	public Optional<String> whyNotRetryable(long runId) {
+		return refusal(runId).map(RuntimeException::getMessage);
+	}
+
+	private Optional<RequestException> refusal(long runId) {
+		String state = db.sql("select state from run where id = ?")
+			.param(runId)
+			.query(String.class)
+			.optional()
+			.orElseThrow(() -> RequestException.notFound("no run with id " + runId));
+		if (state.equals("waiting") || state.equals("queued") || state.equals("running")) {
+			return Optional.of(RequestException.conflict("run " + runId + " is still " + state + ": retry it once it finished"));
+		}
+		boolean any = db.sql("select count(*) from job where run_id = ? and state = 'finished' and result in " + RETRYABLE)
+			.param(runId)
+			.query(Integer.class)
+			.single() > 0;
+		return any ? Optional.empty() : Optional.of(RequestException.badRequest("run " + runId + " has no failed jobs to retry"));
+	}
+
 	private long insert(Origin origin, Pipeline pipeline, boolean held) {
-		long runId = insertRun(origin, held ? "waiting" : "queued", null);
+		long runId = insertRun(origin, held ? "waiting" : "queued", null, null);
 		for (JobSpec job : pipeline.jobs()) {
 			long setId = requirementSets.idFor(job.requires());
 			long jobId = db.sql("""
@@ -97,14 +155,14 @@ public class RunService {
 	/** Records a run that could not start, e.g. an invalid pipeline file; nothing is queued. */
 	@Transactional
 	public long fail(Origin origin, String error) {
-		return insertRun(origin, "error", error);
+		return insertRun(origin, "error", error, null);
 	}
 
-	private long insertRun(Origin origin, String state, String error) {
+	private long insertRun(Origin origin, String state, String error, Long retryOf) {
 		return db.sql("""
-				insert into run (repository, ref, commit_sha, trigger, state, error, finished_at)
-				values (?, ?, ?, ?, ?, ?, case when ? = 'error' then now() end) returning id""")
-			.params(origin.repository(), origin.ref(), origin.commitSha(), origin.trigger(), state, error, state)
+				insert into run (repository, ref, commit_sha, trigger, state, error, finished_at, retry_of)
+				values (?, ?, ?, ?, ?, ?, case when ? = 'error' then now() end, ?) returning id""")
+			.params(origin.repository(), origin.ref(), origin.commitSha(), origin.trigger(), state, error, state, retryOf)
 			.query(Long.class)
 			.single();
 	}

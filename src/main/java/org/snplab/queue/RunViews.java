@@ -36,8 +36,9 @@ public class RunViews {
 		this.hosts = hosts;
 	}
 
+	/** @param retryOf for a retry of failed jobs, the run they failed in */
 	public record RunView(long id, String repository, String ref, String commit, String trigger, String state,
-			String error, Instant createdAt, Instant startedAt, Instant finishedAt, List<JobView> jobs) {
+			String error, Instant createdAt, Instant startedAt, Instant finishedAt, Long retryOf, List<JobView> jobs) {
 	}
 
 	/**
@@ -55,12 +56,13 @@ public class RunViews {
 
 	public RunView run(long id) {
 		return db.sql("""
-				select id, repository, ref, commit_sha, trigger, state, error, created_at, started_at, finished_at
+				select id, repository, ref, commit_sha, trigger, state, error, created_at, started_at, finished_at,
+				  retry_of
 				from run where id = ?""")
 			.param(id)
 			.query((rs, i) -> new RunView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
 					rs.getString(5), rs.getString(6), rs.getString(7), instant(rs, 8), instant(rs, 9), instant(rs, 10),
-					jobsOfRun(id)))
+					(Long) rs.getObject(11), jobsOfRun(id)))
 			.optional()
 			.orElseThrow(() -> RequestException.notFound("no run with id " + id));
 	}

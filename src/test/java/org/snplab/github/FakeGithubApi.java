@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -32,9 +34,9 @@ final class FakeGithubApi implements AutoCloseable {
 
 	private final AtomicInteger failuresLeft = new AtomicInteger();
 
-	private volatile String branches = "[]";
+	private volatile List<String> branches = List.of("[]");
 
-	private volatile String pulls = "[]";
+	private volatile List<String> pulls = List.of("[]");
 
 	private FakeGithubApi(HttpServer server) {
 		this.server = server;
@@ -55,8 +57,8 @@ final class FakeGithubApi implements AutoCloseable {
 	void reset() {
 		calls.clear();
 		failuresLeft.set(0);
-		branches = "[]";
-		pulls = "[]";
+		branches = List.of("[]");
+		pulls = List.of("[]");
 	}
 
 	/** The next {@code count} calls answer 500, as GitHub does when it has a bad day. */
@@ -64,12 +66,18 @@ final class FakeGithubApi implements AutoCloseable {
 		failuresLeft.set(count);
 	}
 
-	void branches(String json) {
-		branches = json;
+	/** The branches listing, one JSON list per page; pages after the first are linked as GitHub links them. */
+	void branches(String... pages) {
+		branches = List.of(pages);
 	}
 
-	void pulls(String json) {
-		pulls = json;
+	void pulls(String... pages) {
+		pulls = List.of(pages);
+	}
+
+	/** Every call answered (not failed on purpose), in order. */
+	List<Call> calls() {
+		return List.copyOf(calls);
 	}
 
 	/** Commit statuses GitHub accepted, in order. */
@@ -96,11 +104,11 @@ final class FakeGithubApi implements AutoCloseable {
 			}
 			else if (method.equals("GET") && path.matches("/repos/[^/]+/[^/]+/branches(\\?.*)?")) {
 				calls.add(call(exchange, path, null));
-				answer(exchange, 200, branches);
+				answerPage(exchange, path, branches);
 			}
 			else if (method.equals("GET") && path.matches("/repos/[^/]+/[^/]+/pulls\\?state=open.*")) {
 				calls.add(call(exchange, path, null));
-				answer(exchange, 200, pulls);
+				answerPage(exchange, path, pulls);
 			}
 			else {
 				answer(exchange, 404, "{\"message\":\"Not Found\"}");
@@ -112,6 +120,17 @@ final class FakeGithubApi implements AutoCloseable {
 		var headers = exchange.getRequestHeaders();
 		return new Call(exchange.getRequestMethod(), path, headers.getFirst("Authorization"), headers.getFirst("Accept"),
 				headers.getFirst("X-GitHub-Api-Version"), body);
+	}
+
+	/** Page {@code ?page=N} (default 1), with a {@code Link} header to the next page unless it is the last. */
+	private void answerPage(HttpExchange exchange, String path, List<String> pages) throws IOException {
+		Matcher asked = Pattern.compile("[?&]page=(\\d+)").matcher(path);
+		int page = asked.find() ? Integer.parseInt(asked.group(1)) : 1;
+		if (page < pages.size()) {
+			String next = url() + path.replaceAll("&page=\\d+", "") + "&page=" + (page + 1);
+			exchange.getResponseHeaders().set("Link", "<" + next + ">; rel=\"next\", <" + url() + path + ">; rel=\"first\"");
+		}
+		answer(exchange, 200, page <= pages.size() ? pages.get(page - 1) : "[]");
 	}
 
 	private static void answer(HttpExchange exchange, int status, String body) throws IOException {

@@ -70,6 +70,38 @@ class GithubPullRequestIntegrationTests extends GithubIntegrationTest {
 		assertThat(db.sql("select count(*) from run where commit_sha = ?").param(sha).query(Integer.class).single()).isEqualTo(2);
 	}
 
+	@Test
+	void retestAfterAFailureRequeuesOnlyTheFailedJobAndReportsItPendingAgain() {
+		String sha = forkCommit("flaky", 11);
+		deliverAndProcess("pull_request", TestPayloads.pullRequest(SVSM, "opened", 11, sha, "maintainer", "COLLABORATOR"));
+		TestAgent agent = TestAgent.register(baseUrl(), "milan-1");
+		JsonNode failed = agent.poll();
+		agent.finish(failed, "failed", "exit 2", 2);
+		agent.finish(agent.poll(), "passed", "", 0);
+		String context = "snplab/" + failed.get("name").asString();
+		// Both jobs' final statuses have gone out, so whatever is sent after the reset is the retry's.
+		await(() -> github.statuses().stream().filter(call -> call.path().endsWith(sha))
+			.map(call -> call.body().get("state").asString()).filter(state -> !state.equals("pending")).count() == 2);
+		github.reset();
+
+		assertThat(deliverAndProcess("issue_comment", TestPayloads.comment(SVSM, 11, "/retest", "maintainer", "MEMBER")))
+			.startsWith("/retest from maintainer: queued run").contains("retrying the failed jobs of run");
+
+		long retry = db.sql("select id from run where trigger = 'retry' and commit_sha = ?").param(sha).query(Long.class).single();
+		assertThat(db.sql("select name from job where run_id = ?").param(retry).query(String.class).list())
+			.containsExactly(failed.get("name").asString());
+		assertThat(db.sql("select pull_request from github_run where run_id = ?").param(retry).query(Integer.class).single())
+			.isEqualTo(11);
+		await(() -> !github.statuses().isEmpty());
+		assertThat(github.statuses()).singleElement().satisfies(call -> {
+			assertThat(call.path()).endsWith("/statuses/" + sha);
+			assertThat(call.body().get("context").asString()).isEqualTo(context);
+			assertThat(call.body().get("state").asString()).isEqualTo("pending");
+		});
+		JsonNode again = agent.poll();
+		assertThat(again.get("name").asString()).isEqualTo(failed.get("name").asString());
+	}
+
 	/** A commit that exists in the base repository only as refs/pull/N/head, as a fork's commit does on GitHub. */
 	private String forkCommit(String branch, int number) {
 		String sha = commitOn(svsmDirectory, branch, Map.of(".snplab.yml", PIPELINE));

@@ -104,6 +104,28 @@ class GithubPushIntegrationTests extends GithubIntegrationTest {
 		assertThat(db.sql("select count(*) from run where commit_sha = ?").param(sha).query(Integer.class).single()).isEqualTo(1);
 	}
 
+	@Test
+	void theReconcilerFollowsGithubsPagesOfBranchesAndPullRequests() {
+		String first = commitOn(svsmDirectory, "paged-1", Map.of(".snplab.yml", PIPELINE));
+		String second = commitOn(svsmDirectory, "paged-2", Map.of(".snplab.yml", PIPELINE, "two", "2"));
+		String pull = commitOn(svsmDirectory, "paged-pr", Map.of(".snplab.yml", PIPELINE, "pr", "1"));
+		pullRequestRef(svsmDirectory, 31, pull);
+		github.branches("[{\"name\": \"paged-1\", \"commit\": {\"sha\": \"" + first + "\"}}]",
+				"[{\"name\": \"paged-2\", \"commit\": {\"sha\": \"" + second + "\"}}]");
+		github.pulls("[]", "[{\"number\": 31, \"title\": \"t\", \"draft\": false, \"author_association\": \"MEMBER\","
+				+ "\"user\": {\"login\": \"maintainer\"}, \"head\": {\"sha\": \"" + pull + "\", \"repo\": {\"full_name\": \"" + SVSM
+				+ "\"}}, \"base\": {\"ref\": \"main\"}}]");
+
+		reconciler.reconcile();
+
+		assertThat(runState(first)).isEqualTo("queued");
+		assertThat(runState(second)).isEqualTo("queued");
+		assertThat(runState(pull)).isEqualTo("queued");
+		assertThat(github.calls().stream().filter(call -> call.path().startsWith("/repos/" + SVSM + "/"))
+			.map(FakeGithubApi.Call::path)).contains("/repos/" + SVSM + "/branches?per_page=100&page=2",
+					"/repos/" + SVSM + "/pulls?state=open&per_page=100&page=2");
+	}
+
 	private Map<String, JsonNode> lastByContext() {
 		Map<String, JsonNode> last = new java.util.HashMap<>();
 		github.statuses().forEach(call -> last.put(call.body().get("context").asString(), call.body()));

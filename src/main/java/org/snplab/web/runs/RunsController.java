@@ -62,4 +62,9 @@ class RunsController {
 		runs.approve(id);
 		return "redirect:/runs/" + id;
 	}
+
+	@PostMapping("/runs/{id}/retry")
+	String retry(@PathVariable long id) {
+		return "redirect:/runs/" + runs.retryFailed(id);
+	}
 }
