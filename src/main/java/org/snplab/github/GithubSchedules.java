@@ -5,12 +5,10 @@ import java.time.Instant;
 
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
-import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
-import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
+import org.snplab.Every;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,54 +22,43 @@ class GithubSchedules {
 
 	@Bean
 	JobDetail githubDeliveriesJob() {
-		return JobBuilder.newJob(DeliveriesJob.class).withIdentity("deliveries", "github").storeDurably().build();
+		return Every.job(DeliveriesJob.class, "github", "deliveries");
 	}
 
 	@Bean
 	Trigger githubDeliveriesTrigger(JobDetail githubDeliveriesJob, GithubProperties properties) {
-		return every(githubDeliveriesJob, "deliveries", properties.github().retryInterval());
+		return Every.trigger(githubDeliveriesJob, properties.github().retryInterval());
 	}
 
 	@Bean
 	JobDetail githubStatusesJob() {
-		return JobBuilder.newJob(StatusesJob.class).withIdentity("statuses", "github").storeDurably().build();
+		return Every.job(StatusesJob.class, "github", "statuses");
 	}
 
 	@Bean
 	Trigger githubStatusesTrigger(JobDetail githubStatusesJob, GithubProperties properties) {
-		return every(githubStatusesJob, "statuses", properties.github().retryInterval());
+		return Every.trigger(githubStatusesJob, properties.github().retryInterval());
 	}
 
 	@Bean
 	JobDetail githubReconcileJob() {
-		return JobBuilder.newJob(ReconcileJob.class).withIdentity("reconcile", "github").storeDurably().build();
+		return Every.job(ReconcileJob.class, "github", "reconcile");
 	}
 
 	@Bean
 	Trigger githubReconcileTrigger(JobDetail githubReconcileJob, GithubProperties properties) {
-		return every(githubReconcileJob, "reconcile", properties.github().reconcileInterval());
+		return Every.trigger(githubReconcileJob, properties.github().reconcileInterval());
 	}
 
 	@Bean
 	JobDetail githubScheduledPipelinesJob() {
-		return JobBuilder.newJob(ScheduledPipelinesJob.class).withIdentity("scheduled-pipelines", "github").storeDurably().build();
+		return Every.job(ScheduledPipelinesJob.class, "github", "scheduled-pipelines");
 	}
 
 	/** Every minute, the finest a pipeline's cron is honoured to. */
 	@Bean
 	Trigger githubScheduledPipelinesTrigger(JobDetail githubScheduledPipelinesJob) {
-		return every(githubScheduledPipelinesJob, "scheduled-pipelines", Duration.ofMinutes(1));
-	}
-
-	private static Trigger every(JobDetail job, String name, Duration interval) {
-		return TriggerBuilder.newTrigger()
-			.forJob(job)
-			.withIdentity(name, "github")
-			.withSchedule(SimpleScheduleBuilder.simpleSchedule()
-				.withIntervalInMilliseconds(interval.toMillis())
-				.repeatForever()
-				.withMisfireHandlingInstructionNextWithRemainingCount())
-			.build();
+		return Every.trigger(githubScheduledPipelinesJob, Duration.ofMinutes(1));
 	}
 
 	@DisallowConcurrentExecution

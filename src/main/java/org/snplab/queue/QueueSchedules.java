@@ -1,10 +1,8 @@
 package org.snplab.queue;
 
-import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
-import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
+import org.snplab.Every;
 import org.snplab.SnplabProperties;
 
 import org.springframework.context.annotation.Bean;
@@ -16,18 +14,11 @@ class QueueSchedules {
 
 	@Bean
 	JobDetail leaseExpiryJob() {
-		return JobBuilder.newJob(LeaseExpiryJob.class).withIdentity("lease-expiry", "queue").storeDurably().build();
+		return Every.job(LeaseExpiryJob.class, "queue", "lease-expiry");
 	}
 
 	@Bean
 	Trigger leaseExpiryTrigger(JobDetail leaseExpiryJob, SnplabProperties properties) {
-		return TriggerBuilder.newTrigger()
-			.forJob(leaseExpiryJob)
-			.withIdentity("lease-expiry", "queue")
-			.withSchedule(SimpleScheduleBuilder.simpleSchedule()
-				.withIntervalInMilliseconds(properties.queue().leaseCheckInterval().toMillis())
-				.repeatForever()
-				.withMisfireHandlingInstructionNextWithRemainingCount())
-			.build();
+		return Every.trigger(leaseExpiryJob, properties.queue().leaseCheckInterval());
 	}
 }

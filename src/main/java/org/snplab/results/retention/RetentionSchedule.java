@@ -1,10 +1,8 @@
 package org.snplab.results.retention;
 
-import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
-import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
+import org.snplab.Every;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,18 +13,11 @@ class RetentionSchedule {
 
 	@Bean
 	JobDetail retentionJob() {
-		return JobBuilder.newJob(RetentionJob.class).withIdentity("retention", "results").storeDurably().build();
+		return Every.job(RetentionJob.class, "results", "retention");
 	}
 
 	@Bean
 	Trigger retentionTrigger(JobDetail retentionJob, RetentionProperties properties) {
-		return TriggerBuilder.newTrigger()
-			.forJob(retentionJob)
-			.withIdentity("retention", "results")
-			.withSchedule(SimpleScheduleBuilder.simpleSchedule()
-				.withIntervalInMilliseconds(properties.interval().toMillis())
-				.repeatForever()
-				.withMisfireHandlingInstructionNextWithRemainingCount())
-			.build();
+		return Every.trigger(retentionJob, properties.interval());
 	}
 }
