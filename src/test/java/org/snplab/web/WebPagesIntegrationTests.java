@@ -31,6 +31,22 @@ class WebPagesIntegrationTests extends ServerIntegrationTest {
 	}
 
 	@Test
+	void aRunFromAPullRequestShowsItsAuthorAndTitleAsText() {
+		long run = runs.queue(new RunService.Origin("file:///svsm", "refs/pull/7/head", "c".repeat(40), "pull_request"),
+				WebFixtures.pipeline("build"));
+		db.sql("""
+				insert into github_run (run_id, repository, event, pull_request, author, title, head_repository, head_sha)
+				values (?, 'coconut-svsm/svsm', 'pull_request', 7, 'octocat', '<b>Fix</b> the IPI panic', 'octocat/svsm', ?)""")
+			.params(run, "c".repeat(40))
+			.update();
+
+		String page = HttpApi.anonymous(baseUrl()).get("/runs/" + run).body();
+
+		assertThat(page).contains("octocat").contains("#7").contains("&lt;b&gt;Fix&lt;/b&gt; the IPI panic")
+			.contains("from octocat/svsm").doesNotContain("<b>Fix</b>");
+	}
+
+	@Test
 	void theRunsListFiltersAndPagesByKeyset() {
 		for (int i = 0; i < 60; i++) {
 			runs.queue(new RunService.Origin("file:///svsm", i % 2 == 0 ? "main" : "topic", "b".repeat(40), "api"),

@@ -26,6 +26,18 @@ public class RunQueries {
 			Instant createdAt, Instant startedAt, Instant finishedAt, int jobs, int passed, int failed, int active) {
 	}
 
+	/** Who and what started a run that came from GitHub: the pusher or pull request author, the PR and its title. */
+	public record GithubOrigin(String event, String author, Integer pullRequest, String title, String headRepository) {
+	}
+
+	public java.util.Optional<GithubOrigin> githubOrigin(long runId) {
+		return db.sql("select event, author, pull_request, title, head_repository from github_run where run_id = ?")
+			.param(runId)
+			.query((rs, i) -> new GithubOrigin(rs.getString(1), rs.getString(2), (Integer) rs.getObject(3),
+					rs.getString(4), rs.getString(5)))
+			.optional();
+	}
+
 	/** Blank values match everything. */
 	public record RunFilter(String repository, String ref, String state, String trigger) {
 	}

@@ -46,6 +46,7 @@ class RunsController {
 	@GetMapping("/runs/{id}")
 	String run(@PathVariable long id, Model model) {
 		model.addAttribute("run", views.run(id));
+		model.addAttribute("origin", queries.githubOrigin(id).orElse(null));
 		return "runs/run";
 	}
 
