@@ -52,6 +52,7 @@ public abstract class ServerIntegrationTest {
 		registry.add("snplab.queue.lease", () -> "3s");
 		registry.add("snplab.queue.heartbeat", () -> "1s");
 		registry.add("snplab.queue.lease-check-interval", () -> "1s");
+		registry.add("snplab.logs.max-bytes-per-job", () -> "3000000");
 		// Parked polls are then woken only by NOTIFY: tests see it work, not the safety net.
 		registry.add("snplab.queue.poll-sweep", () -> "10m");
 	}
