@@ -46,6 +46,7 @@ class TwoServerInstancesIntegrationTests extends ServerIntegrationTest {
 				"--snplab.agent.registration-token=" + REGISTRATION_TOKEN, "--snplab.queue.poll-sweep=10m",
 				// In one JVM, Quartz's registries are keyed by scheduler name; separate processes would share it.
 				"--spring.quartz.scheduler-name=second-instance",
+				"--spring.datasource.hikari.maximum-pool-size=10", "--spring.datasource.hikari.minimum-idle=1",
 				"--SNPLAB_ADMIN_PASSWORD=" + ADMIN_PASSWORD);
 	}
 

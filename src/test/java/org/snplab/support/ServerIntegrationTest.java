@@ -37,6 +37,10 @@ public abstract class ServerIntegrationTest {
 		String url = TestDatabases.newDatabase();
 		Path dataDir = Files.createTempDirectory("snplab-test-data");
 		registry.add("spring.datasource.url", () -> url);
+		// Several test servers stay alive side by side in one JVM (Spring caches contexts): small pools keep them
+		// all under PostgreSQL's max_connections.
+		registry.add("spring.datasource.hikari.maximum-pool-size", () -> "10");
+		registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
 		// Quartz keeps schedulers and their data sources in JVM-wide registries by scheduler name: test servers
 		// living side by side in one JVM (each on its own database) need names of their own.
 		registry.add("spring.quartz.scheduler-name", () -> "snplab-" + url.replaceAll(".*/(\\w+).*", "$1"));
