@@ -10,11 +10,34 @@
     var target = document.getElementById(location.hash.substring(1));
     if (target) { target.scrollIntoView(); target.classList.add('target'); jumped = true; }
   }
+  // A line still missing its newline is shown in one element that each newer version replaces.
+  function dropPartial() {
+    var partial = log.querySelector('.partial');
+    if (partial) partial.remove();
+  }
+  // The job ended while the page was open: badge, failure reason and duration as a reload would show them.
+  function showState(s) {
+    var badge = document.getElementById('job-state');
+    badge.textContent = s.state;
+    badge.className = 'state ' + s.state;
+    document.getElementById('job-duration').textContent = s.duration;
+    var failure = document.getElementById('failure');
+    document.getElementById('failure-state').textContent = s.state;
+    document.getElementById('failure-reason').textContent = s.reason;
+    document.getElementById('failure-exit').textContent = s.exitCode == null ? '' : '(exit code ' + s.exitCode + ')';
+    failure.hidden = !s.reason;
+  }
   function open() {
     log.innerHTML = '';
     status.textContent = 'following…';
     var source = new EventSource(log.dataset.stream);
-    source.addEventListener('lines', function (e) { log.insertAdjacentHTML('beforeend', e.data); jumpToAnchor(); });
+    source.addEventListener('lines', function (e) { dropPartial(); log.insertAdjacentHTML('beforeend', e.data); jumpToAnchor(); });
+    source.addEventListener('partial', function (e) {
+      dropPartial();
+      log.insertAdjacentHTML('beforeend', e.data);
+      log.lastElementChild.classList.add('partial');
+    });
+    source.addEventListener('state', function (e) { showState(JSON.parse(e.data)); });
     source.addEventListener('end', function () { source.close(); status.textContent = 'complete'; });
     source.onerror = function () { source.close(); status.textContent = 'reconnecting…'; setTimeout(open, 3000); };
   }

@@ -51,6 +51,26 @@ public final class AnsiHtml {
 		return html;
 	}
 
+	/**
+	 * HTML for the line still waiting for its newline (a progress line, say), or "" when there is none. It changes
+	 * nothing: the line is converted for real, with the same number, once it is complete.
+	 */
+	public String preview() {
+		if (pending.isEmpty()) {
+			return "";
+		}
+		int[] saved = { lineNumber, fg, bg };
+		boolean[] flags = { bold, italic, underline };
+		String html = line(pending.toString());
+		lineNumber = saved[0];
+		fg = saved[1];
+		bg = saved[2];
+		bold = flags[0];
+		italic = flags[1];
+		underline = flags[2];
+		return html;
+	}
+
 	/** The whole text at once, e.g. for tests. */
 	public static String toHtml(String text) {
 		AnsiHtml converter = new AnsiHtml();

@@ -102,6 +102,38 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 	}
 
 	@Test
+	void anOpenJobPageShowsAProgressLineAndTheOutcomeWhenTheJobFinishesWithoutAReload() throws Exception {
+		runs.queue(origin("main"), WebFixtures.pipeline("attest"));
+		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "genoa-2", Map.of());
+		long job = agent.claim();
+		ScheduledExecutorService alive = agent.keepAlive(job);
+		try {
+			browser.get(baseUrl() + "/jobs/" + job);
+			browser.executeScript("window.sameDocument = true");
+			assertThat(browser.findElement(By.id("job-state")).getText()).isEqualTo("running");
+			assertThat(browser.findElement(By.id("failure")).isDisplayed()).isFalse();
+
+			agent.log(job, 0, "booting guest\nmeasuring 40%");
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "measuring 40%"));
+			agent.log(job, 1, "\rmeasuring 100%\n");
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("L2"), "measuring 100%"));
+			assertThat(browser.findElements(By.cssSelector("#log .line"))).hasSize(2);
+
+			agent.finish(job, "failed", "attestation report mismatch");
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("job-state"), "failed"));
+
+			assertThat(browser.findElement(By.id("job-state")).getAttribute("class")).contains("failed");
+			assertThat(browser.findElement(By.id("failure")).getText()).contains("failed: attestation report mismatch (exit code 1)");
+			assertThat(browser.findElement(By.id("job-duration")).getText()).matches("\\d+s");
+			assertThat(browser.executeScript("return window.sameDocument === true")).isEqualTo(true);
+			BrowserSession.screenshot(browser, "job-finished-live");
+		}
+		finally {
+			alive.shutdownNow();
+		}
+	}
+
+	@Test
 	void anSvsmPanicIsPointedOutAtTheTopAndLinkedToItsLine() throws Exception {
 		runs.queue(origin("main"), WebFixtures.pipeline("test-in-svsm"));
 		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "milan-2", Map.of());

@@ -38,4 +38,17 @@ class WebAnsiHtmlUnitTests {
 
 		assertThat(html).isEqualTo("<span class=\"line\" id=\"L1\">100%\uFFFD ok</span><span class=\"line\" id=\"L2\">x</span>");
 	}
+
+	@Test
+	void aPartialLineIsPreviewedWithoutUsingUpItsNumberOrColour() {
+		AnsiHtml converter = new AnsiHtml();
+
+		converter.feed("one\n\u001B[32mprogress 10%");
+		String preview = converter.preview();
+		String done = converter.feed("\r\u001B[0mprogress 100%\n");
+
+		assertThat(preview).isEqualTo("<span class=\"line\" id=\"L2\"><span class=\"fg2\">progress 10%</span></span>");
+		assertThat(done).isEqualTo("<span class=\"line\" id=\"L2\">progress 100%</span>");
+		assertThat(converter.preview()).isEmpty();
+	}
 }

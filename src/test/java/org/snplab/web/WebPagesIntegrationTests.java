@@ -106,4 +106,23 @@ class WebPagesIntegrationTests extends ServerIntegrationTest {
 		assertThat(list).contains("genoa-7", "genoa", "1.55.31", "6.11.0-snp", "9.1.0", ">later<", ">online<");
 		assertThat(page).contains(">boot<", ">later<", "/jobs/" + done, "/jobs/" + running, "Jobs (24 h)");
 	}
+
+	@Test
+	void aMissingRunJobOrHostPageSaysWhatWasNotFoundInHtmlWhileTheApiKeepsAnsweringJson() {
+		HttpApi anonymous = HttpApi.anonymous(baseUrl());
+
+		for (String[] page : new String[][] { { "/runs/999999", "no run with id 999999" },
+				{ "/jobs/999999", "no job with id 999999" }, { "/hosts/999999", "no host with id 999999" } }) {
+			HttpApi.Response response = anonymous.get(page[0]);
+			assertThat(response.status()).as(page[0]).isEqualTo(404);
+			assertThat(response.body()).as(page[0]).contains("<title>Not found · snplab</title>")
+				.contains("<p id=\"not-found\">" + page[1] + "</p>").contains("href=\"/runs\"");
+		}
+		HttpApi.Response api = anonymous.get("/api/jobs/999999");
+		assertThat(api.status()).isEqualTo(404);
+		assertThat(api.json().get("status").asInt()).isEqualTo(404);
+		assertThat(api.json().get("error").asString()).isEqualTo("no job with id 999999");
+		assertThat(anonymous.get("/api/runs/999999").json().get("error").asString()).isEqualTo("no run with id 999999");
+		assertThat(anonymous.get("/api/hosts/999999").json().get("status").asInt()).isEqualTo(404);
+	}
 }

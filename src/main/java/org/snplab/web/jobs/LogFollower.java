@@ -1,24 +1,29 @@
 package org.snplab.web.jobs;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.snplab.queue.RunViews;
 import org.snplab.results.JobLogs;
 import org.snplab.web.AnsiHtml;
+import org.snplab.web.Formats;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Streams a job's log to a page as server-sent events: every line from the first, then new chunks as they are
- * stored, until the attempt is over. It polls the database rather than listening in memory, so it works whichever
- * server instance the agent uploads to.
+ * stored, a preview of a line still missing its newline, and the job's state once the attempt is over. It polls the
+ * database rather than listening in memory, so it works whichever server instance the agent uploads to.
  */
 @Component
 class LogFollower implements DisposableBean {
@@ -37,15 +42,22 @@ class LogFollower implements DisposableBean {
 
 	private final JobPages pages;
 
-	LogFollower(JobLogs logs, JobPages pages) {
+	private final RunViews views;
+
+	private final Formats fmt;
+
+	LogFollower(JobLogs logs, JobPages pages, RunViews views, Formats fmt) {
 		this.logs = logs;
 		this.pages = pages;
+		this.views = views;
+		this.fmt = fmt;
 	}
 
 	SseEmitter follow(long jobId, int attempt) {
 		SseEmitter emitter = new SseEmitter(MAX_FOLLOW.toMillis());
 		AnsiHtml html = new AnsiHtml();
 		int[] next = { 0 };
+		String[] previewed = { "" };
 		AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
 		Runnable stop = () -> {
 			ScheduledFuture<?> t = task.get();
@@ -66,13 +78,23 @@ class LogFollower implements DisposableBean {
 					lines.append(html.feed(chunk.text()));
 					next[0] = chunk.seq() + 1;
 				}
-				if (chunks.isEmpty() && complete) {
+				boolean ending = chunks.isEmpty() && complete;
+				if (ending) {
 					lines.append(html.flush());
 				}
 				if (!lines.isEmpty()) {
 					emitter.send(SseEmitter.event().name("lines").data(lines.toString()));
 				}
-				if (chunks.isEmpty() && complete) {
+				// A line without its newline yet (a progress bar, a prompt) is shown as it stands; the page replaces
+				// it with each newer preview and drops it when the complete line arrives in "lines".
+				String preview = html.preview();
+				if (!preview.isEmpty() && !preview.equals(previewed[0])) {
+					emitter.send(SseEmitter.event().name("partial").data(preview));
+				}
+				previewed[0] = preview;
+				if (ending) {
+					// The job's outcome goes out with the end, so an open page updates its badge without a reload.
+					emitter.send(SseEmitter.event().name("state").data(state(jobId), MediaType.APPLICATION_JSON));
 					emitter.send(SseEmitter.event().name("end").data("complete"));
 					emitter.complete();
 					stop.run();
@@ -85,6 +107,17 @@ class LogFollower implements DisposableBean {
 			}
 		}, 0, POLL.toMillis(), TimeUnit.MILLISECONDS));
 		return emitter;
+	}
+
+	/** What the job page's header shows: state, failure reason and exit code, duration. */
+	private Map<String, Object> state(long jobId) {
+		RunViews.JobView job = views.job(jobId);
+		Map<String, Object> state = new LinkedHashMap<>();
+		state.put("state", job.state());
+		state.put("reason", job.reason() == null ? "" : job.reason());
+		state.put("exitCode", job.exitCode());
+		state.put("duration", fmt.duration(job.startedAt(), job.finishedAt()));
+		return state;
 	}
 
 	@Override

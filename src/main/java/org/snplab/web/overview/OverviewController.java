@@ -2,6 +2,7 @@ package org.snplab.web.overview;
 
 import java.util.List;
 
+import org.snplab.hosts.Host;
 import org.snplab.web.runs.RunQueries;
 
 import org.springframework.stereotype.Controller;
@@ -23,11 +24,12 @@ class OverviewController {
 
 	@GetMapping("/")
 	String overview(Model model) {
-		List<OverviewQueries.QueueClass> classes = queries.queue();
+		List<Host> hosts = queries.hosts();
+		List<OverviewQueries.QueueClass> classes = queries.queue(hosts);
 		model.addAttribute("classes", classes);
 		model.addAttribute("waiting", queries.waiting(classes));
 		model.addAttribute("running", queries.running());
-		model.addAttribute("hostStates", queries.hostsByState());
+		model.addAttribute("hostStates", queries.hostsByState(hosts));
 		model.addAttribute("recentRuns", runs.recent(15));
 		return "overview/overview";
 	}

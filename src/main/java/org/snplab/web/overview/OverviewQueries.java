@@ -27,9 +27,12 @@ public class OverviewQueries {
 
 	private final HostRegistry hosts;
 
-	OverviewQueries(JdbcClient db, HostRegistry hosts) {
+	private final ClassDurations durations;
+
+	OverviewQueries(JdbcClient db, HostRegistry hosts, ClassDurations durations) {
 		this.db = db;
 		this.hosts = hosts;
+		this.durations = durations;
 	}
 
 	/** @param averageSeconds of the last 20 finished jobs of this class; null before the first */
@@ -44,8 +47,13 @@ public class OverviewQueries {
 	public record Running(long jobId, long runId, String name, String host, int attempt, Instant startedAt) {
 	}
 
-	List<QueueClass> queue() {
-		List<Host> working = hosts.findAll().stream().filter(h -> h.takesWork() && h.status() == Host.Status.ONLINE).toList();
+	/** Read once per page: both the queue and the host counts need them. */
+	List<Host> hosts() {
+		return hosts.findAll();
+	}
+
+	List<QueueClass> queue(List<Host> all) {
+		List<Host> working = all.stream().filter(h -> h.takesWork() && h.status() == Host.Status.ONLINE).toList();
 		Map<Long, Integer> busy = db.sql("select host_id, count(*) from job where state = 'running' group by host_id")
 			.query((rs, i) -> Map.entry(rs.getLong(1), rs.getInt(2)))
 			.list()
@@ -60,11 +68,12 @@ public class OverviewQueries {
 				List<Host> matching = working.stream().filter(h -> requires.matches(h.facts(), h.labels())).toList();
 				int slots = matching.stream().mapToInt(Host::slots).sum();
 				int free = matching.stream().mapToInt(h -> Math.max(0, h.slots() - busy.getOrDefault(h.id(), 0))).sum();
-				return new QueueClass(id, requires.describe(), rs.getInt(3), free, slots, averageSeconds(id));
+				return new QueueClass(id, requires.describe(), rs.getInt(3), free, slots, durations.averageSeconds(id));
 			})
 			.list();
 	}
 
+	/** Positions count the whole queue, but only the jobs shown are joined to their runs. */
 	List<Waiting> waiting(List<QueueClass> classes) {
 		Map<Long, QueueClass> byId = new TreeMap<>();
 		classes.forEach(c -> byId.put(c.requiresId(), c));
@@ -72,9 +81,9 @@ public class OverviewQueries {
 				select q.id, q.run_id, q.name, run.repository, run.ref, q.priority, q.requires_id, q.ahead, q.queued_at
 				from (select id, run_id, name, priority, requires_id, queued_at,
 				             row_number() over (partition by requires_id order by priority desc, id) - 1 ahead
-				      from job where state = 'queued') q
+				      from job where state = 'queued' order by priority desc, id limit ?) q
 				join run on run.id = q.run_id
-				order by q.priority desc, q.id limit ?""")
+				order by q.priority desc, q.id""")
 			.param(WAITING_SHOWN)
 			.query((rs, i) -> {
 				QueueClass c = byId.get(rs.getLong(7));
@@ -107,19 +116,7 @@ public class OverviewQueries {
 			.list();
 	}
 
-	Map<String, Long> hostsByState() {
-		return hosts.findAll().stream().collect(Collectors.groupingBy(Host::state, TreeMap::new, Collectors.counting()));
-	}
-
-	private Double averageSeconds(long requiresId) {
-		return db.sql("""
-				select avg(extract(epoch from finished_at - started_at)) from (
-				  select finished_at, started_at from job
-				  where requires_id = ? and state = 'finished' and result in ('passed', 'failed') and started_at is not null
-				  order by finished_at desc limit 20) recent""")
-			.param(requiresId)
-			.query(Double.class)
-			.optional()
-			.orElse(null);
+	Map<String, Long> hostsByState(List<Host> all) {
+		return all.stream().collect(Collectors.groupingBy(Host::state, TreeMap::new, Collectors.counting()));
 	}
 }
