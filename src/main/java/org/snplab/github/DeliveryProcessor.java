@@ -28,7 +28,7 @@ class DeliveryProcessor {
 
 	private final WebhookEvents events;
 
-	private final GithubProperties properties;
+	private final Repositories repositories;
 
 	private final TransactionTemplate transactions;
 
@@ -36,11 +36,11 @@ class DeliveryProcessor {
 
 	private final AfterCommit background = new AfterCommit("snplab-github-deliveries", this::drain);
 
-	DeliveryProcessor(Deliveries deliveries, WebhookEvents events, GithubProperties properties,
+	DeliveryProcessor(Deliveries deliveries, WebhookEvents events, Repositories repositories,
 			TransactionTemplate transactions, JsonMapper json) {
 		this.deliveries = deliveries;
 		this.events = events;
-		this.properties = properties;
+		this.repositories = repositories;
 		this.transactions = transactions;
 		this.json = json;
 	}
@@ -78,7 +78,7 @@ class DeliveryProcessor {
 		Deliveries.Accepted delivery = next.get();
 		current.set(delivery);
 		deliveries.lockRepository(String.valueOf(delivery.repository()));
-		String outcome = properties.repository(delivery.repository())
+		String outcome = repositories.find(delivery.repository())
 			.map(repository -> events.handle(delivery.event(), json.readTree(delivery.payload()), repository))
 			.orElse("ignored: repository " + delivery.repository() + " is no longer configured");
 		log.info("Delivery {} ({} on {}): {}", delivery.id(), delivery.event(), delivery.repository(), outcome);

@@ -10,8 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The GitHub part of {@code snplab.*}: which repositories snplab serves and how it reaches api.github.com. Bound
- * separately from {@code SnplabProperties} so this feature stays in its own package. Read at startup only: editing
- * repositories through the API or dashboard is not supported yet.
+ * separately from {@code SnplabProperties} so this feature stays in its own package. Read at startup only; admins add
+ * or override repositories at runtime through {@code /api/repositories}, stored in the database: code that serves
+ * repositories asks {@link Repositories}, which overlays those rows on these.
  */
 @ConfigurationProperties("snplab")
 record GithubProperties(List<Repository> repositories, @DefaultValue Github github) {
@@ -20,7 +21,7 @@ record GithubProperties(List<Repository> repositories, @DefaultValue Github gith
 		repositories = repositories == null ? List.of() : List.copyOf(repositories);
 	}
 
-	/** The configured repository of that full name ({@code owner/name}); GitHub names are case-insensitive. */
+	/** The repository of that full name ({@code owner/name}) in application.yml only; GitHub names are case-insensitive. */
 	Optional<Repository> repository(String fullName) {
 		return repositories.stream().filter(r -> r.name().equalsIgnoreCase(fullName == null ? "" : fullName)).findFirst();
 	}

@@ -21,7 +21,7 @@ class Reconciler {
 
 	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-	private final GithubProperties properties;
+	private final Repositories repositories;
 
 	private final GithubApi api;
 
@@ -31,9 +31,9 @@ class Reconciler {
 
 	private final TransactionTemplate transactions;
 
-	Reconciler(GithubProperties properties, GithubApi api, GithubRuns githubRuns, RunStarter starter,
+	Reconciler(Repositories repositories, GithubApi api, GithubRuns githubRuns, RunStarter starter,
 			TransactionTemplate transactions) {
-		this.properties = properties;
+		this.repositories = repositories;
 		this.api = api;
 		this.githubRuns = githubRuns;
 		this.starter = starter;
@@ -43,7 +43,7 @@ class Reconciler {
 	/** @return how many heads were new to us */
 	int reconcile() {
 		int started = 0;
-		for (GithubProperties.Repository repository : properties.repositories()) {
+		for (GithubProperties.Repository repository : repositories.all()) {
 			try {
 				for (JsonNode branch : api.branches(repository)) {
 					String sha = text(branch, "commit", "sha");

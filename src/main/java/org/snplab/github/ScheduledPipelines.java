@@ -31,7 +31,7 @@ class ScheduledPipelines {
 
 	private static final Logger log = LoggerFactory.getLogger(ScheduledPipelines.class);
 
-	private final GithubProperties properties;
+	private final Repositories repositories;
 
 	private final GitRepositories git;
 
@@ -45,9 +45,9 @@ class ScheduledPipelines {
 
 	private final TransactionTemplate transactions;
 
-	ScheduledPipelines(GithubProperties properties, GitRepositories git, RunService runs, GithubRuns githubRuns,
+	ScheduledPipelines(Repositories repositories, GitRepositories git, RunService runs, GithubRuns githubRuns,
 			StatusOutbox statuses, JdbcClient db, TransactionTemplate transactions) {
-		this.properties = properties;
+		this.repositories = repositories;
 		this.git = git;
 		this.runs = runs;
 		this.githubRuns = githubRuns;
@@ -59,7 +59,7 @@ class ScheduledPipelines {
 	/** @return how many runs were queued */
 	int fire(Instant now) {
 		int queued = 0;
-		for (GithubProperties.Repository repository : properties.repositories()) {
+		for (GithubProperties.Repository repository : repositories.all()) {
 			// A broken repository (unreachable, invalid pipeline) must not keep the others' nightly runs from starting.
 			String branch = repository.protectedBranches().get(0);
 			try {

@@ -31,15 +31,15 @@ class StatusSender {
 
 	private final GithubApi api;
 
-	private final GithubProperties properties;
+	private final Repositories repositories;
 
 	private final AfterCommit background = new AfterCommit("snplab-github-statuses", this::drain);
 
-	StatusSender(JdbcClient db, TransactionTemplate transactions, GithubApi api, GithubProperties properties) {
+	StatusSender(JdbcClient db, TransactionTemplate transactions, GithubApi api, Repositories repositories) {
 		this.db = db;
 		this.transactions = transactions;
 		this.api = api;
-		this.properties = properties;
+		this.repositories = repositories;
 	}
 
 	void kickAfterCommit() {
@@ -70,7 +70,7 @@ class StatusSender {
 			.params(row.repository, row.sha, row.context, row.id)
 			.query(Integer.class)
 			.single() > 0;
-		Optional<GithubProperties.Repository> repository = properties.repository(row.repository);
+		Optional<GithubProperties.Repository> repository = repositories.find(row.repository);
 		if (replaced || repository.isEmpty()) {
 			finish(row.id, replaced ? "skipped: replaced by a newer status" : "skipped: repository no longer configured");
 			return true;

@@ -22,7 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class WebhookController {
 
-	private final GithubProperties properties;
+	private final Repositories repositories;
 
 	private final Deliveries deliveries;
 
@@ -30,8 +30,8 @@ class WebhookController {
 
 	private final JsonMapper json;
 
-	WebhookController(GithubProperties properties, Deliveries deliveries, DeliveryProcessor processor, JsonMapper json) {
-		this.properties = properties;
+	WebhookController(Repositories repositories, Deliveries deliveries, DeliveryProcessor processor, JsonMapper json) {
+		this.repositories = repositories;
 		this.deliveries = deliveries;
 		this.processor = processor;
 		this.json = json;
@@ -62,7 +62,7 @@ class WebhookController {
 			throw refuse(deliveryId, event, null, HttpStatus.BAD_REQUEST, "body is not a JSON object");
 		}
 		String name = Payloads.text(payload, "repository", "full_name");
-		GithubProperties.Repository repository = properties.repository(name)
+		GithubProperties.Repository repository = repositories.find(name)
 			.orElseThrow(() -> refuse(deliveryId, event, name, HttpStatus.NOT_FOUND, name == null
 					? "the delivery names no repository; only repository webhooks are supported"
 					: "repository " + name + " is not configured here (snplab.repositories)"));

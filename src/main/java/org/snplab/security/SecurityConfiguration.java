@@ -13,7 +13,7 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Pages and reads are open (unless {@code snplab.security.public-read=false}); actions need a role: maintainers
- * cancel, approve and retry, admins also act on hosts.
+ * cancel, approve and retry, admins also act on hosts and edit GitHub repositories.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -49,7 +49,7 @@ class SecurityConfiguration {
 				requests.requestMatchers(HttpMethod.GET, "/**").hasAnyRole(READERS);
 			}
 			requests.requestMatchers(HttpMethod.POST, "/api/runs").hasRole("ADMIN")
-				.requestMatchers("/api/hosts/**", "/hosts/**").hasRole("ADMIN")
+				.requestMatchers("/api/hosts/**", "/hosts/**", "/api/repositories/**").hasRole("ADMIN")
 				.requestMatchers("/api/**", "/runs/**", "/jobs/**").hasAnyRole("MAINTAINER", "ADMIN")
 				.anyRequest().hasAnyRole("MAINTAINER", "ADMIN");
 		})

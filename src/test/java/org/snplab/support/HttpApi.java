@@ -55,6 +55,10 @@ public final class HttpApi {
 			.PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
 	}
 
+	public Response delete(String path) {
+		return send(request(path).DELETE());
+	}
+
 	public Response postText(String path, String text) {
 		return send(request(path).header("Content-Type", "text/plain; charset=utf-8")
 			.POST(HttpRequest.BodyPublishers.ofString(text)));

@@ -64,7 +64,7 @@ public abstract class ServerIntegrationTest {
 	@BeforeEach
 	void emptyTables() {
 		// Ids are never reused (no restart identity): the server caches hosts and requirement sets by id.
-		db.sql("truncate test_result, test_report, log_chunk, artifact, job_attempt, job, run, host, github_delivery, github_run, github_head, github_status, pipeline_schedule cascade").update();
+		db.sql("truncate test_result, test_report, log_chunk, artifact, job_attempt, job, run, host, github_delivery, github_run, github_head, github_status, pipeline_schedule, github_repository cascade").update();
 	}
 
 	protected String baseUrl() {

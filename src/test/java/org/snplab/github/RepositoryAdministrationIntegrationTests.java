@@ -1,0 +1,148 @@
+package org.snplab.github;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.snplab.support.HttpApi;
+import org.snplab.support.TestRepositories;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RepositoryAdministrationIntegrationTests extends GithubIntegrationTest {
+
+	static final String ADDED = "snplab-test/added";
+
+	static final String ADDED_SECRET = "added-repository-secret";
+
+	@Autowired
+	Repositories repositories;
+
+	HttpApi admin;
+
+	@BeforeEach
+	void admin() {
+		admin = HttpApi.basic(baseUrl(), "admin", ADMIN_PASSWORD);
+		repositories.invalidate();
+	}
+
+	/** Tables are truncated behind the cache's back: drop what this class added so other classes never see it. */
+	@AfterEach
+	void forget() {
+		db.sql("delete from github_repository").update();
+		repositories.invalidate();
+	}
+
+	@Test
+	void anAdminAddsARepositoryAndItsSignedPushesQueueRuns() throws Exception {
+		Path directory = Files.createTempDirectory("added");
+		TestRepositories repository = TestRepositories.init(directory);
+		String sha = repository.commit("pipeline", Map.of(".snplab.yml", PIPELINE));
+
+		HttpApi.Response saved = admin.put("/api/repositories/" + ADDED, Map.of("cloneUrl", repository.url(),
+				"webhookSecret", ADDED_SECRET, "token", "added-token", "trustedUsers", List.of("friend")));
+
+		assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+		JsonNode view = saved.json();
+		assertThat(view.get("name").asString()).isEqualTo(ADDED);
+		assertThat(view.get("source").asString()).isEqualTo("database");
+		assertThat(view.get("protectedBranches").get(0).asString()).isEqualTo("main");
+		assertThat(view.get("webhookSecretSet").asBoolean()).isTrue();
+		assertThat(view.get("tokenSet").asBoolean()).isTrue();
+
+		String id = UUID.randomUUID().toString();
+		HttpApi.Response push = deliver("push", id, TestPayloads.push(ADDED, "main", sha), ADDED_SECRET);
+		assertThat(push.status()).as(push.body()).isEqualTo(200);
+		assertThat(awaitOutcome(id)).matches("queued run \\d+ with 2 job\\(s\\)");
+		assertThat(db.sql("select repository from github_run").query(String.class).single()).isEqualTo(ADDED);
+
+		assertThat(deliver("push", UUID.randomUUID().toString(), TestPayloads.push(ADDED, "main", sha), SECRET).status())
+			.isEqualTo(401);
+	}
+
+	@Test
+	void readersSeeWhetherSecretsAreSetButNeverTheSecrets() throws Exception {
+		admin.put("/api/repositories/" + ADDED, Map.of("webhookSecret", ADDED_SECRET, "token", "added-token"));
+
+		for (HttpApi api : List.of(admin, HttpApi.anonymous(baseUrl()))) {
+			HttpApi.Response list = api.get("/api/repositories");
+			assertThat(list.status()).isEqualTo(200);
+			assertThat(list.body()).doesNotContain(SECRET, ADDED_SECRET, FakeGithubApi.TOKEN, "added-token");
+			Map<String, JsonNode> byName = new LinkedHashMap<>();
+			list.json().forEach(node -> byName.put(node.get("name").asString(), node));
+			assertThat(byName.keySet()).containsExactly(SVSM, HELLO, ADDED);
+			assertThat(byName.get(SVSM).get("source").asString()).isEqualTo("config");
+			assertThat(byName.get(SVSM).get("webhookSecretSet").asBoolean()).isTrue();
+			assertThat(byName.get(SVSM).get("tokenSet").asBoolean()).isTrue();
+			assertThat(byName.get(ADDED).get("source").asString()).isEqualTo("database");
+			assertThat(byName.get(ADDED).get("cloneUrl").asString()).isEqualTo("https://github.com/" + ADDED + ".git");
+			assertThat(api.get("/api/repositories/" + ADDED).body()).doesNotContain(ADDED_SECRET, "added-token");
+		}
+		assertThat(db.sql("select webhook_secret from github_repository").query(String.class).single())
+			.isEqualTo(ADDED_SECRET);
+	}
+
+	@Test
+	void onlyAdminsWriteAndBadRequestsAreRefusedWithAReason() {
+		HttpApi.Response anonymous = HttpApi.anonymous(baseUrl()).put("/api/repositories/" + ADDED,
+				Map.of("webhookSecret", ADDED_SECRET));
+		assertThat(anonymous.status()).isEqualTo(401);
+		assertThat(HttpApi.anonymous(baseUrl()).delete("/api/repositories/" + SVSM).status()).isEqualTo(401);
+
+		HttpApi.Response badName = admin.put("/api/repositories/snplab-test/bad!name", Map.of("webhookSecret", "x"));
+		assertThat(badName.status()).isEqualTo(400);
+		assertThat(badName.json().get("error").asString()).contains("owner/name").contains("bad!name");
+
+		HttpApi.Response noSecret = admin.put("/api/repositories/" + ADDED, Map.of("token", "t"));
+		assertThat(noSecret.status()).isEqualTo(400);
+		assertThat(noSecret.json().get("error").asString()).contains("webhookSecret is required");
+
+		HttpApi.Response blankUser = admin.put("/api/repositories/" + ADDED,
+				Map.of("webhookSecret", "x", "trustedUsers", List.of(" ")));
+		assertThat(blankUser.status()).isEqualTo(400);
+		assertThat(blankUser.json().get("error").asString()).contains("trustedUsers");
+
+		assertThat(db.sql("select count(*) from github_repository").query(Integer.class).single()).isZero();
+	}
+
+	@Test
+	void aConfiguredOnlyRepositoryCannotBeDeletedButAnOverrideCan() {
+		HttpApi.Response configured = admin.delete("/api/repositories/" + SVSM);
+		assertThat(configured.status()).isEqualTo(409);
+		assertThat(configured.json().get("error").asString()).contains("configured in application.yml");
+		assertThat(admin.delete("/api/repositories/nobody/nothing").status()).isEqualTo(404);
+
+		admin.put("/api/repositories/" + HELLO.toLowerCase(), Map.of("approveLabel", "go"));
+		assertThat(repositories.find(HELLO).orElseThrow().approveLabel()).isEqualTo("go");
+		assertThat(admin.delete("/api/repositories/" + HELLO).status()).isEqualTo(204);
+		assertThat(repositories.find(HELLO).orElseThrow().approveLabel()).isEqualTo("ok-to-test");
+		assertThat(admin.get("/api/repositories/" + HELLO).json().get("source").asString()).isEqualTo("config");
+	}
+
+	@Test
+	void anOverrideOfTheTrustedUsersTrustsANewcomersPullRequest() {
+		String sha = commitOn(svsmDirectory, "newcomer-change", Map.of(".snplab.yml", PIPELINE));
+		pullRequestRef(svsmDirectory, 21, sha);
+
+		HttpApi.Response saved = admin.put("/api/repositories/" + SVSM, Map.of(
+				"trustedUsers", List.of("trusted-friend", "newcomer")));
+		assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+		assertThat(saved.json().get("source").asString()).isEqualTo("database");
+		assertThat(saved.json().get("webhookSecretSet").asBoolean()).isTrue();
+
+		assertThat(deliverAndProcess("pull_request", TestPayloads.pullRequest(SVSM, "opened", 21, sha, "newcomer", "NONE")))
+			.startsWith("queued run");
+		await(() -> github.statuses().size() == 2);
+		assertThat(github.statuses()).allSatisfy(call ->
+				assertThat(call.authorization()).isEqualTo("Bearer " + FakeGithubApi.TOKEN));
+	}
+}
