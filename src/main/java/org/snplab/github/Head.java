@@ -36,6 +36,13 @@ record Head(GithubProperties.Repository repository, String event, String sha, St
 				headRepository, nowTrusted);
 	}
 
+	/** A push's title: the first line of its head commit's message, shown on the run page. */
+	Head withTitle(String message) {
+		String firstLine = message == null ? null : message.lines().findFirst().orElse(null);
+		return new Head(repository, event, sha, fetchRef, branch, tag, pullRequest, draft, author, firstLine,
+				headRepository, trusted);
+	}
+
 	Head withSha(String commit) {
 		return new Head(repository, event, commit, fetchRef, branch, tag, pullRequest, draft, author, title,
 				headRepository, trusted);

@@ -57,7 +57,8 @@ class WebhookEvents {
 		if (!ref.startsWith("refs/heads/")) {
 			return "ignored: push to " + ref;
 		}
-		return starter.start(Head.branchPush(repository, "push", sha, ref.substring("refs/heads/".length()), pusher));
+		return starter.start(Head.branchPush(repository, "push", sha, ref.substring("refs/heads/".length()), pusher)
+			.withTitle(text(payload, "head_commit", "message")));
 	}
 
 	private String pullRequest(JsonNode payload, GithubProperties.Repository repository) {

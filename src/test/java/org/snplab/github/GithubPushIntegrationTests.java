@@ -47,6 +47,11 @@ class GithubPushIntegrationTests extends GithubIntegrationTest {
 		assertThat(last.get("snplab/test").get("state").asString()).isEqualTo("failure");
 		assertThat(last.get("snplab/test").get("description").asString()).isEqualTo("failed: step 2 exited 1");
 		assertThat(last.get("snplab/test").get("target_url").asString()).isEqualTo("http://snplab.test/jobs/" + testJob);
+
+		long runId = db.sql("select run_id from job where id = ?").param(buildJob).query(Long.class).single();
+		String page = org.snplab.support.HttpApi.anonymous(baseUrl()).get("/runs/" + runId).body();
+		assertThat(page).as("the commit message, as text").contains("pusher")
+			.contains("Fix &lt;script&gt;alert(1)&lt;/script&gt; in the IPI path").doesNotContain("<script>alert(1)");
 	}
 
 	@Test

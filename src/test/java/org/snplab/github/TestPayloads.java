@@ -14,7 +14,8 @@ final class TestPayloads {
 
 	static String push(String repository, String branch, String sha) {
 		return JSON.writeValueAsString(Map.of("ref", "refs/heads/" + branch, "before", "0".repeat(40), "after", sha,
-				"deleted", false, "repository", Map.of("full_name", repository), "pusher", Map.of("name", "pusher")));
+				"deleted", false, "repository", Map.of("full_name", repository), "pusher", Map.of("name", "pusher"),
+				"head_commit", Map.of("id", sha, "message", "Fix <script>alert(1)</script> in the IPI path\n\nLong body")));
 	}
 
 	static String pullRequest(String repository, String action, int number, String sha, String author,
