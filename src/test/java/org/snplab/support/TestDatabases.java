@@ -14,9 +14,9 @@ import org.snplab.database.EmbeddedDatabase;
 /**
  * Real PostgreSQL for tests, a fresh database each time one is asked for.
  * <p>
- * Uses {@code SNPLAB_TEST_DATABASE_URL} when set (a JDBC URL of a user allowed to create databases), else a server
- * on 127.0.0.1:5432 when one answers, else starts the same embedded PostgreSQL the server uses by default, once per
- * test JVM. So the suite runs on a fresh machine and against a real server alike.
+ * Uses {@code SNPLAB_TEST_DATABASE_URL} when set (a JDBC URL of a user allowed to create databases, or
+ * {@code embedded}), else a server on 127.0.0.1:5432 when one answers, else starts the same embedded PostgreSQL the
+ * server uses by default, once per test JVM. So the suite runs on a fresh machine and against a real server alike.
  */
 public final class TestDatabases {
 
@@ -47,7 +47,10 @@ public final class TestDatabases {
 			return adminUrl;
 		}
 		String configured = System.getenv("SNPLAB_TEST_DATABASE_URL");
-		if (configured != null && !configured.isBlank()) {
+		if ("embedded".equals(configured)) {
+			adminUrl = startEmbedded();
+		}
+		else if (configured != null && !configured.isBlank()) {
 			adminUrl = configured;
 		}
 		else if (answers(LOCAL)) {
