@@ -53,6 +53,11 @@ final class BoundedText {
 		return isBlank() ? null : value();
 	}
 
+	/** The value of an element that may never have appeared, or null when it did not or was blank. */
+	static String valueOf(BoundedText text) {
+		return text == null ? null : text.valueOrNull();
+	}
+
 	static String truncate(String s, int limit) {
 		if (s == null || s.length() <= limit) {
 			return s;
