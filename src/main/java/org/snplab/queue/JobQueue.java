@@ -17,7 +17,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The job queue: claim, heartbeat, finish, cancel, and what happens when an agent is lost.
+ * The job queue: claim, heartbeat, finish, cancel. What happens when an agent is lost is {@link LostAttempts}.
  * <p>
  * Claiming is one statement: pick the best queued job among the requirement sets the host matches, skipping rows
  * other claimers hold ({@code FOR UPDATE SKIP LOCKED}), and mark it running on the host's slot. A unique index on
@@ -71,9 +71,12 @@ public class JobQueue {
 
 	private final ApplicationEventPublisher events;
 
+	private final LostAttempts lostAttempts;
+
 	JobQueue(JdbcClient db, TransactionTemplate transactions, RequirementSets requirementSets, RunStates runStates,
-			JsonMapper json, SnplabProperties properties, ApplicationEventPublisher events) {
+			JsonMapper json, SnplabProperties properties, ApplicationEventPublisher events, LostAttempts lostAttempts) {
 		this.events = events;
+		this.lostAttempts = lostAttempts;
 		this.db = db;
 		this.transactions = transactions;
 		this.requirementSets = requirementSets;
@@ -182,7 +185,7 @@ public class JobQueue {
 				}
 				throw notOwned(jobId, attempt, host);
 			}
-			recordAttempt(jobId, result.value(), reason, exitCode);
+			lostAttempts.record(jobId, result.value(), reason, exitCode);
 			runStates.refresh(runId);
 			events.publishEvent(new JobChanged(jobId, runId));
 		});
@@ -219,48 +222,6 @@ public class JobQueue {
 			.update();
 	}
 
-	/**
-	 * Ends the running attempt as an infrastructure error and queues the next attempt, up to
-	 * {@code snplab.queue.max-attempts}. A job whose cancel was requested is canceled instead.
-	 * @return whether the attempt was still running (someone else may have handled it)
-	 */
-	boolean loseAttempt(long jobId, String reason) {
-		Boolean lost = transactions.execute(tx -> {
-			long runId = runStates.lockRunOfJob(jobId);
-			List<Object[]> rows = db.sql("""
-					select attempt, max_attempts, cancel_requested, host_id from job
-					where id = ? and state = 'running' for update""")
-				.param(jobId)
-				.query((rs, i) -> new Object[] { rs.getInt(1), rs.getInt(2), rs.getBoolean(3), rs.getLong(4) })
-				.list();
-			if (rows.isEmpty()) {
-				return false;
-			}
-			int attempt = (int) rows.get(0)[0];
-			int maxAttempts = (int) rows.get(0)[1];
-			boolean canceled = (boolean) rows.get(0)[2];
-			recordAttemptRow(jobId, "infra_error", reason, null);
-			if (canceled) {
-				finishLocked(jobId, "canceled", "canceled (the agent was lost meanwhile)");
-			}
-			else if (attempt < maxAttempts) {
-				db.sql("""
-						update job set state = 'queued', attempt = attempt + 1, avoid_host = host_id, host_id = null,
-						  slot = null, lease_until = null, started_at = null, queued_at = now(), reason = ?
-						where id = ?""")
-					.params("attempt " + attempt + " lost: " + reason + "; retrying", jobId)
-					.update();
-			}
-			else {
-				finishLocked(jobId, "infra_error", reason + " (attempt " + attempt + " of " + maxAttempts + ")");
-			}
-			runStates.refresh(runId);
-			events.publishEvent(new JobChanged(jobId, runId));
-			return true;
-		});
-		return Boolean.TRUE.equals(lost);
-	}
-
 	private void loseJobsOnSlot(Host host, int slot) {
 		List<Long> stale = db.sql("select id from job where host_id = ? and slot = ? and state = 'running'")
 			.params(host.id(), slot)
@@ -268,29 +229,8 @@ public class JobQueue {
 			.list();
 		for (long jobId : stale) {
 			log.warn("Host {} asked for work on slot {} while job {} ran there: the agent lost it", host.name(), slot, jobId);
-			loseAttempt(jobId, "agent on " + host.name() + " restarted and lost the job");
+			lostAttempts.lose(jobId, "agent on " + host.name() + " restarted and lost the job");
 		}
-	}
-
-	private void finishLocked(long jobId, String result, String reason) {
-		db.sql("""
-				update job set state = 'finished', result = ?, reason = ?, finished_at = now(), lease_until = null
-				where id = ?""")
-			.params(result, reason, jobId)
-			.update();
-	}
-
-	private void recordAttempt(long jobId, String result, String reason, Integer exitCode) {
-		recordAttemptRow(jobId, result, reason, exitCode);
-	}
-
-	private void recordAttemptRow(long jobId, String result, String reason, Integer exitCode) {
-		db.sql("""
-				insert into job_attempt (job_id, attempt, host_id, result, reason, exit_code, started_at)
-				select id, attempt, host_id, ?, ?, ?, started_at from job where id = ?
-				on conflict (job_id, attempt) do nothing""")
-			.params(result, reason, exitCode, jobId)
-			.update();
 	}
 
 	private boolean alreadyFinished(long jobId, int attempt, Host host, JobResult result) {

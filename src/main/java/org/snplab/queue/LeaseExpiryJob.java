@@ -23,13 +23,13 @@ class LeaseExpiryJob implements Job {
 
 	private final JdbcClient db;
 
-	private final JobQueue queue;
+	private final LostAttempts lostAttempts;
 
 	private final HostRegistry hosts;
 
-	LeaseExpiryJob(JdbcClient db, JobQueue queue, HostRegistry hosts) {
+	LeaseExpiryJob(JdbcClient db, LostAttempts lostAttempts, HostRegistry hosts) {
 		this.db = db;
-		this.queue = queue;
+		this.lostAttempts = lostAttempts;
 		this.hosts = hosts;
 	}
 
@@ -48,7 +48,7 @@ class LeaseExpiryJob implements Job {
 		boolean requeued = false;
 		for (Expired job : expired) {
 			log.warn("Job {} lost its lease on host {}: the agent stopped heartbeating", job.jobId, job.hostName);
-			requeued |= queue.loseAttempt(job.jobId, "agent on " + job.hostName + " stopped heartbeating (lease expired)");
+			requeued |= lostAttempts.lose(job.jobId, "agent on " + job.hostName + " stopped heartbeating (lease expired)");
 			hosts.markOffline(job.hostId);
 		}
 		if (requeued) {
