@@ -3,6 +3,7 @@ package org.snplab.github;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.snplab.support.HttpAgent;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +13,7 @@ class GithubPullRequestIntegrationTests extends GithubIntegrationTest {
 	@Test
 	void aForkPullRequestFromAnUntrustedAuthorWaitsForAMembersOkToTest() {
 		String sha = forkCommit("fork-change", 7);
-		TestAgent agent = TestAgent.register(baseUrl(), "milan-1");
+		HttpAgent agent = new HttpAgent(baseUrl(), "milan-1", Map.of());
 
 		assertThat(deliverAndProcess("pull_request", TestPayloads.pullRequest(SVSM, "opened", 7, sha, "stranger", "CONTRIBUTOR")))
 			.startsWith("held run").contains("stranger is not trusted");
@@ -74,7 +75,7 @@ class GithubPullRequestIntegrationTests extends GithubIntegrationTest {
 	void retestAfterAFailureRequeuesOnlyTheFailedJobAndReportsItPendingAgain() {
 		String sha = forkCommit("flaky", 11);
 		deliverAndProcess("pull_request", TestPayloads.pullRequest(SVSM, "opened", 11, sha, "maintainer", "COLLABORATOR"));
-		TestAgent agent = TestAgent.register(baseUrl(), "milan-1");
+		HttpAgent agent = new HttpAgent(baseUrl(), "milan-1", Map.of());
 		JsonNode failed = agent.poll();
 		agent.finish(failed, "failed", "exit 2", 2);
 		agent.finish(agent.poll(), "passed", "", 0);

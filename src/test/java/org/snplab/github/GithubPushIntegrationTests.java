@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.snplab.support.HttpAgent;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +31,7 @@ class GithubPushIntegrationTests extends GithubIntegrationTest {
 			assertThat(call.body().get("description").asString()).startsWith("no matching host");
 		});
 
-		TestAgent agent = TestAgent.register(baseUrl(), "genoa-1");
+		HttpAgent agent = new HttpAgent(baseUrl(), "genoa-1", Map.of());
 		JsonNode build = agent.poll();
 		assertThat(build.get("name").asString()).isEqualTo("build");
 		agent.finish(build, "passed", "", 0);

@@ -3,6 +3,7 @@ package org.snplab.queue;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.snplab.support.HttpAgent;
 import org.snplab.support.HttpApi;
 import org.snplab.support.ServerIntegrationTest;
 import org.snplab.web.WebFixtures;
@@ -22,7 +23,7 @@ class RunRetryIntegrationTests extends ServerIntegrationTest {
 	@Test
 	void retryingAFailedRunQueuesANewRunWithOnlyTheFailedJobForAnyAgentToClaim() {
 		long run = runs.queue(origin, WebFixtures.pipeline("build", "test"));
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "milan-1", Map.of());
+		HttpAgent agent = new HttpAgent(baseUrl(), "milan-1", Map.of());
 		long failed = agent.claim();
 		assertThat(agent.finish(failed, "failed", "exit 1")).isEqualTo(200);
 		assertThat(agent.finish(agent.claim(), "passed", null)).isEqualTo(200);
@@ -51,7 +52,7 @@ class RunRetryIntegrationTests extends ServerIntegrationTest {
 		assertThat(running.status()).isEqualTo(409);
 		assertThat(running.json().get("error").asString()).contains("run " + run + " is still queued");
 
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "milan-1", Map.of());
+		HttpAgent agent = new HttpAgent(baseUrl(), "milan-1", Map.of());
 		agent.finish(agent.claim(), "passed", null);
 		HttpApi.Response passed = maintainer().post("/api/runs/" + run + "/retry", "");
 

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.snplab.support.HttpAgent;
 import org.snplab.queue.RunService;
 import org.snplab.support.HttpApi;
 import org.snplab.support.ServerIntegrationTest;
@@ -26,7 +27,7 @@ class JobLogsIntegrationTests extends ServerIntegrationTest {
 
 	@Test
 	void aResentChunkIsStoredOnceAndTheLogKeepsItsOrder() {
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "logger", Map.of());
+		HttpAgent agent = new HttpAgent(baseUrl(), "logger", Map.of());
 		long job = queueAndClaim(agent);
 
 		assertThat(agent.log(job, 0, "first\n")).isEqualTo(204);
@@ -39,7 +40,7 @@ class JobLogsIntegrationTests extends ServerIntegrationTest {
 
 	@Test
 	void aLogPastTheLimitIsCutWithANoteAndAnOversizedChunkIsRefused() {
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "chatty", Map.of());
+		HttpAgent agent = new HttpAgent(baseUrl(), "chatty", Map.of());
 		long job = queueAndClaim(agent);
 		String megabyte = "x".repeat(1_000_000);
 
@@ -56,8 +57,8 @@ class JobLogsIntegrationTests extends ServerIntegrationTest {
 
 	@Test
 	void anotherHostsLogsAndFilesAreRefusedWithAConflict() throws Exception {
-		WebFixtures.Agent owner = new WebFixtures.Agent(baseUrl(), "owner", Map.of());
-		WebFixtures.Agent other = new WebFixtures.Agent(baseUrl(), "other", Map.of());
+		HttpAgent owner = new HttpAgent(baseUrl(), "owner", Map.of());
+		HttpAgent other = new HttpAgent(baseUrl(), "other", Map.of());
 		long job = queueAndClaim(owner);
 		Path file = Files.writeString(temp.resolve("a.log"), "hello");
 
@@ -67,7 +68,7 @@ class JobLogsIntegrationTests extends ServerIntegrationTest {
 		assertThat(owner.upload(job, "artifact", "logs/a.log", file)).isEqualTo(204);
 	}
 
-	private long queueAndClaim(WebFixtures.Agent agent) {
+	private long queueAndClaim(HttpAgent agent) {
 		runs.queue(new RunService.Origin("file:///repo", "main", "d".repeat(40), "api"), WebFixtures.pipeline("build"));
 		return agent.claim();
 	}

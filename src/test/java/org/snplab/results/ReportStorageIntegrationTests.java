@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.snplab.support.HttpAgent;
 import org.snplab.queue.RunService;
 import org.snplab.results.tests.TestReports;
 import org.snplab.support.HttpApi;
@@ -29,7 +30,7 @@ class ReportStorageIntegrationTests extends ServerIntegrationTest {
 	@Test
 	void realReportsAreStoredPerJobAndABrokenOneIsRecordedWithItsErrorWhileTheUploadSucceeds() throws Exception {
 		runs.queue(new RunService.Origin("file:///svsm", "main", "c".repeat(40), "api"), WebFixtures.pipeline("tests"));
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "milan-1", Map.of());
+		HttpAgent agent = new HttpAgent(baseUrl(), "milan-1", Map.of());
 		long job = agent.claim();
 
 		assertThat(agent.upload(job, "junit", "surefire.xml", JUNIT.resolve("TEST-surefire-failures-cdata-mikepenz.xml"))).isEqualTo(204);
@@ -62,7 +63,7 @@ class ReportStorageIntegrationTests extends ServerIntegrationTest {
 		String commit = "d".repeat(40);
 		runs.queue(new RunService.Origin("file:///svsm", "main", commit, "api"), WebFixtures.pipeline("first"));
 		runs.queue(new RunService.Origin("file:///svsm", "main", commit, "api"), WebFixtures.pipeline("second"));
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "genoa-1", Map.of());
+		HttpAgent agent = new HttpAgent(baseUrl(), "genoa-1", Map.of());
 		long failedJob = agent.claim();
 		agent.upload(failedJob, "junit", "r.xml", report("failure"));
 		agent.finish(failedJob, "failed", "tests failed");

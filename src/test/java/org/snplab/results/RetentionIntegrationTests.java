@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.snplab.support.HttpAgent;
 import org.snplab.queue.RunService;
 import org.snplab.results.retention.Retention;
 import org.snplab.support.HttpApi;
@@ -30,7 +31,7 @@ class RetentionIntegrationTests extends ServerIntegrationTest {
 	@Test
 	void oldJobsLoseTheirLogsAndFilesButKeepTheirRecordsAndPagesSaySo() throws Exception {
 		runs.queue(new RunService.Origin("file:///svsm", "main", "e".repeat(40), "api"), WebFixtures.pipeline("old", "new"));
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "milan-1", Map.of());
+		HttpAgent agent = new HttpAgent(baseUrl(), "milan-1", Map.of());
 		long old = agent.claim();
 		agent.log(old, 0, "old output\n");
 		Path file = Files.writeString(Files.createTempFile("artifact", ".txt"), "kept?");

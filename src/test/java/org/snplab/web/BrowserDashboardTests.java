@@ -14,6 +14,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.snplab.support.HttpAgent;
 import org.snplab.queue.RunService;
 import org.snplab.support.ServerIntegrationTest;
 
@@ -53,7 +54,7 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 	@Test
 	void theOverviewShowsAWaitingAndARunningJob() throws Exception {
 		runs.queue(origin("main"), WebFixtures.pipeline("boot-test", "unit-tests"));
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "milan-1", Map.of("sev_snp", "true"));
+		HttpAgent agent = new HttpAgent(baseUrl(), "milan-1", Map.of("sev_snp", "true"));
 		long running = agent.claim();
 		ScheduledExecutorService alive = agent.keepAlive(running);
 		try {
@@ -72,7 +73,7 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 	@Test
 	void aJobPageFollowsItsLogWhileItGrowsAndShowsHtmlInertAndAnsiColoured() throws Exception {
 		runs.queue(origin("main"), WebFixtures.pipeline("svsm-tests"));
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "genoa-1", Map.of());
+		HttpAgent agent = new HttpAgent(baseUrl(), "genoa-1", Map.of());
 		long job = agent.claim();
 		ScheduledExecutorService alive = agent.keepAlive(job);
 		try {
@@ -104,7 +105,7 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 	@Test
 	void anOpenJobPageShowsAProgressLineAndTheOutcomeWhenTheJobFinishesWithoutAReload() throws Exception {
 		runs.queue(origin("main"), WebFixtures.pipeline("attest"));
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "genoa-2", Map.of());
+		HttpAgent agent = new HttpAgent(baseUrl(), "genoa-2", Map.of());
 		long job = agent.claim();
 		ScheduledExecutorService alive = agent.keepAlive(job);
 		try {
@@ -136,7 +137,7 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 	@Test
 	void anSvsmPanicIsPointedOutAtTheTopAndLinkedToItsLine() throws Exception {
 		runs.queue(origin("main"), WebFixtures.pipeline("test-in-svsm"));
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "milan-2", Map.of());
+		HttpAgent agent = new HttpAgent(baseUrl(), "milan-2", Map.of());
 		long job = agent.claim();
 		agent.log(job, 0, Files.readString(Path.of("../shared/fixtures/svsm/svsm-test-in-svsm-panic-ipi-svsm682.txt")));
 		agent.finish(job, "failed", "step 1 exited 1");
@@ -152,7 +153,7 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 
 	@Test
 	void anAdminDrainsAHostFromItsPageAfterLoggingInThroughTheForm() throws Exception {
-		long host = new WebFixtures.Agent(baseUrl(), "turin-1", Map.of("cpu.generation", "turin")).hostId;
+		long host = new HttpAgent(baseUrl(), "turin-1", Map.of("cpu.generation", "turin")).hostId;
 
 		browser.get(baseUrl() + "/login");
 		browser.findElement(By.id("username")).sendKeys("admin");

@@ -1,11 +1,5 @@
 package org.snplab.web;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -15,12 +9,8 @@ import org.snplab.pipeline.JobSpec;
 import org.snplab.pipeline.Pipeline;
 import org.snplab.pipeline.Requirements;
 import org.snplab.pipeline.Triggers;
-import org.snplab.support.HttpApi;
-import org.snplab.support.ServerIntegrationTest;
 
-import tools.jackson.databind.JsonNode;
-
-/** Pipelines and an agent speaking the real agent HTTP API, for dashboard tests. */
+/** Pipelines for tests that need runs without a git repository. */
 public final class WebFixtures {
 
 	private WebFixtures() {
@@ -31,63 +21,5 @@ public final class WebFixtures {
 			.map(name -> new JobSpec(name, Requirements.none(), Duration.ofMinutes(5), 0, Map.of(), List.of("true"), List.of(), List.of()))
 			.toList();
 		return new Pipeline(new Triggers(null, null, List.of()), jobs);
-	}
-
-	/** A registered host; claims, logs, uploads and finishes over HTTP like the real agent. */
-	public static final class Agent {
-
-		private final String baseUrl;
-
-		public final long hostId;
-
-		private final HttpApi api;
-
-		private final String credential;
-
-		private final HttpClient client = HttpClient.newHttpClient();
-
-		public Agent(String baseUrl, String name, Map<String, String> facts) {
-			this.baseUrl = baseUrl;
-			JsonNode registered = HttpApi.bearer(baseUrl, ServerIntegrationTest.REGISTRATION_TOKEN)
-				.post("/api/agent/register", Map.of("name", name, "slots", 1, "labels", Map.of(), "facts", facts))
-				.json();
-			this.hostId = registered.get("hostId").asLong();
-			this.credential = registered.get("credential").asString();
-			this.api = HttpApi.bearer(baseUrl, credential);
-		}
-
-		/** @return the claimed job's id */
-		public long claim() {
-			HttpApi.Response response = api.post("/api/agent/poll", Map.of("slot", 0, "waitSeconds", 0));
-			if (response.status() != 200) {
-				throw new IllegalStateException("no job to claim: " + response.status() + " " + response.body());
-			}
-			return response.json().get("jobId").asLong();
-		}
-
-		/** Heartbeats the job every second from now on, so its short test lease never runs out. */
-		public java.util.concurrent.ScheduledExecutorService keepAlive(long jobId) {
-			java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-			timer.scheduleWithFixedDelay(() -> api.post("/api/agent/jobs/" + jobId + "/heartbeat?attempt=1", ""), 0, 1,
-					java.util.concurrent.TimeUnit.SECONDS);
-			return timer;
-		}
-
-		public int log(long jobId, int seq, String text) {
-			return api.postText("/api/agent/jobs/" + jobId + "/log?attempt=1&seq=" + seq, text).status();
-		}
-
-		public int finish(long jobId, String result, String reason) {
-			return api.post("/api/agent/jobs/" + jobId + "/finish?attempt=1",
-					Map.of("result", result, "reason", reason == null ? "" : reason, "exitCode", 1)).status();
-		}
-
-		public int upload(long jobId, String kind, String name, Path file) throws IOException, InterruptedException {
-			HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/agent/jobs/" + jobId + "/files/" + kind + "/" + name + "?attempt=1"))
-				.header("Authorization", "Bearer " + credential)
-				.PUT(HttpRequest.BodyPublishers.ofFile(file))
-				.build();
-			return client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
-		}
 	}
 }

@@ -3,6 +3,7 @@ package org.snplab.web;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.snplab.support.HttpAgent;
 import org.snplab.queue.RunService;
 import org.snplab.support.HttpApi;
 import org.snplab.support.ServerIntegrationTest;
@@ -68,7 +69,7 @@ class WebPagesIntegrationTests extends ServerIntegrationTest {
 	@Test
 	void theOverviewCountsQueuedJobsPerClassAndPlacesEachInLine() {
 		runs.queue(new RunService.Origin("file:///svsm", "main", "a".repeat(40), "api"), WebFixtures.pipeline("a", "b", "c", "d"));
-		new WebFixtures.Agent(baseUrl(), "milan-1", Map.of("sev_snp", "true"));
+		new HttpAgent(baseUrl(), "milan-1", Map.of("sev_snp", "true"));
 
 		String page = HttpApi.anonymous(baseUrl()).get("/").body();
 
@@ -79,7 +80,7 @@ class WebPagesIntegrationTests extends ServerIntegrationTest {
 	@Test
 	void actionsNeedTheirRoleAndAnonymousOrViewerPostsAreRefused() {
 		long run = runs.queue(new RunService.Origin("file:///svsm", "main", "a".repeat(40), "api"), WebFixtures.pipeline("a"));
-		long host = new WebFixtures.Agent(baseUrl(), "milan-1", Map.of()).hostId;
+		long host = new HttpAgent(baseUrl(), "milan-1", Map.of()).hostId;
 
 		assertThat(HttpApi.anonymous(baseUrl()).post("/runs/" + run + "/cancel", "").status()).isIn(401, 403);
 		assertThat(HttpApi.basic(baseUrl(), "viewer", USER_PASSWORD).post("/runs/" + run + "/cancel", "").status()).isEqualTo(403);
@@ -93,7 +94,7 @@ class WebPagesIntegrationTests extends ServerIntegrationTest {
 	@Test
 	void theHostsPageShowsProbedFactsLabelsTheCurrentJobAndTheLastDay() {
 		runs.queue(new RunService.Origin("file:///svsm", "main", "a".repeat(40), "api"), WebFixtures.pipeline("boot", "later"));
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "genoa-7", Map.of("sev_snp", "true",
+		HttpAgent agent = new HttpAgent(baseUrl(), "genoa-7", Map.of("sev_snp", "true",
 				"cpu.generation", "genoa", "snp.firmware", "1.55.31", "kernel.release", "6.11.0-snp", "qemu.version", "9.1.0"));
 		long done = agent.claim();
 		agent.finish(done, "passed", null);

@@ -3,6 +3,7 @@ package org.snplab.web;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.snplab.support.HttpAgent;
 import org.snplab.support.HttpApi;
 import org.snplab.support.ServerIntegrationTest;
 
@@ -23,7 +24,7 @@ class WebPrivateReadIntegrationTests extends ServerIntegrationTest {
 		assertThat(anonymous.get("/login").status()).isEqualTo(200);
 		assertThat(HttpApi.basic(baseUrl(), "viewer", USER_PASSWORD).get("/runs").status()).isEqualTo(200);
 		assertThat(HttpApi.basic(baseUrl(), "viewer", "wrong").get("/runs").status()).isEqualTo(401);
-		new WebFixtures.Agent(baseUrl(), "milan-1", Map.of());
+		new HttpAgent(baseUrl(), "milan-1", Map.of());
 		assertThat(db.sql("select count(*) from host").query(Integer.class).single()).isOne();
 	}
 }

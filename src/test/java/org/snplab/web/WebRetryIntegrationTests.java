@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.snplab.support.HttpAgent;
 import org.snplab.queue.RunService;
 import org.snplab.support.ServerIntegrationTest;
 
@@ -34,7 +35,7 @@ class WebRetryIntegrationTests extends ServerIntegrationTest {
 	void aLoggedInMaintainerRetriesAFailedRunFromItsPageAndLandsOnTheNewRun() throws Exception {
 		long run = runs.queue(new RunService.Origin("file:///svsm", "main", "d".repeat(40), "api"),
 				WebFixtures.pipeline("boot"));
-		WebFixtures.Agent agent = new WebFixtures.Agent(baseUrl(), "genoa-1", Map.of());
+		HttpAgent agent = new HttpAgent(baseUrl(), "genoa-1", Map.of());
 		agent.finish(agent.claim(), "timed_out", "took too long");
 
 		HttpResponse<String> login = post("/login", csrf(get("/login").body()), Map.of("username", "maintainer",

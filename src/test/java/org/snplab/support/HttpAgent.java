@@ -1,0 +1,90 @@
+package org.snplab.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+
+/** A registered host driven by hand through the real agent HTTP API, like the agent would: claim, log, upload, finish. */
+public final class HttpAgent {
+
+	private final String baseUrl;
+
+	public final long hostId;
+
+	private final HttpApi api;
+
+	private final String credential;
+
+	private final HttpClient client = HttpClient.newHttpClient();
+
+	public HttpAgent(String baseUrl, String name, Map<String, String> facts) {
+		this.baseUrl = baseUrl;
+		JsonNode registered = HttpApi.bearer(baseUrl, ServerIntegrationTest.REGISTRATION_TOKEN)
+			.post("/api/agent/register", Map.of("name", name, "slots", 1, "labels", Map.of(), "facts", facts))
+			.json();
+		this.hostId = registered.get("hostId").asLong();
+		this.credential = registered.get("credential").asString();
+		this.api = HttpApi.bearer(baseUrl, credential);
+	}
+
+	/** The claimed job, or null when the server has nothing for this host (204). */
+	public JsonNode poll() {
+		HttpApi.Response response = api.post("/api/agent/poll", Map.of("slot", 0, "waitSeconds", 0));
+		if (response.status() == 204) {
+			return null;
+		}
+		if (response.status() != 200) {
+			throw new AssertionError("poll answered " + response.status() + ": " + response.body());
+		}
+		return response.json();
+	}
+
+	/** Reports how a polled job ended; anything but 200 fails the test. */
+	public void finish(JsonNode job, String result, String reason, int exitCode) {
+		HttpApi.Response response = api.post("/api/agent/jobs/" + job.get("jobId").asLong() + "/finish?attempt="
+				+ job.get("attempt").asInt(), Map.of("result", result, "reason", reason, "exitCode", exitCode));
+		if (response.status() != 200) {
+			throw new AssertionError("finish answered " + response.status() + ": " + response.body());
+		}
+	}
+
+	/** @return the claimed job's id */
+	public long claim() {
+		HttpApi.Response response = api.post("/api/agent/poll", Map.of("slot", 0, "waitSeconds", 0));
+		if (response.status() != 200) {
+			throw new IllegalStateException("no job to claim: " + response.status() + " " + response.body());
+		}
+		return response.json().get("jobId").asLong();
+	}
+
+	/** Heartbeats the job every second from now on, so its short test lease never runs out. */
+	public java.util.concurrent.ScheduledExecutorService keepAlive(long jobId) {
+		java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+		timer.scheduleWithFixedDelay(() -> api.post("/api/agent/jobs/" + jobId + "/heartbeat?attempt=1", ""), 0, 1,
+				java.util.concurrent.TimeUnit.SECONDS);
+		return timer;
+	}
+
+	public int log(long jobId, int seq, String text) {
+		return api.postText("/api/agent/jobs/" + jobId + "/log?attempt=1&seq=" + seq, text).status();
+	}
+
+	public int finish(long jobId, String result, String reason) {
+		return api.post("/api/agent/jobs/" + jobId + "/finish?attempt=1",
+				Map.of("result", result, "reason", reason == null ? "" : reason, "exitCode", 1)).status();
+	}
+
+	public int upload(long jobId, String kind, String name, Path file) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/agent/jobs/" + jobId + "/files/" + kind + "/" + name + "?attempt=1"))
+			.header("Authorization", "Bearer " + credential)
+			.PUT(HttpRequest.BodyPublishers.ofFile(file))
+			.build();
+		return client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+	}
+}
