@@ -26,8 +26,7 @@ class AgentHostController {
 	@PostMapping("/api/agent/register")
 	RegisterResponse register(@RequestHeader(name = "Authorization", required = false) String authorization,
 			@RequestBody RegisterRequest request) {
-		String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : null;
-		HostRegistry.Registration registration = hosts.register(token, request.name(),
+		HostRegistry.Registration registration = hosts.register(HostRegistry.bearerToken(authorization), request.name(),
 				request.slots() == null ? 1 : request.slots(), orEmpty(request.labels()), orEmpty(request.facts()));
 		return new RegisterResponse(registration.hostId(), registration.credential(), heartbeatSeconds());
 	}

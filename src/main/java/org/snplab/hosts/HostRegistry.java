@@ -113,10 +113,15 @@ public class HostRegistry {
 
 	/** The host calling, from its {@code Authorization: Bearer <credential>} header. */
 	public Host authenticateAgent(String authorizationHeader) {
-		String credential = authorizationHeader != null && authorizationHeader.startsWith("Bearer ")
-				? authorizationHeader.substring(7).trim() : null;
+		String credential = bearerToken(authorizationHeader);
 		return authenticate(credential).orElseThrow(() -> RequestException
 			.unauthorized("unknown host credential; delete the agent's credential.json to register again"));
+	}
+
+	/** The token of an {@code Authorization: Bearer <token>} header, or null. */
+	static String bearerToken(String authorizationHeader) {
+		return authorizationHeader != null && authorizationHeader.startsWith("Bearer ")
+				? authorizationHeader.substring(7).trim() : null;
 	}
 
 	/** A host as recently read; admin changes made on another server instance show within a few seconds. */
