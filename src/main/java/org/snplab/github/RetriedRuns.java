@@ -1,7 +1,5 @@
 package org.snplab.github;
 
-import java.util.List;
-
 import org.snplab.queue.RunRetried;
 
 import org.springframework.context.event.EventListener;
@@ -27,14 +25,15 @@ class RetriedRuns {
 	/** Runs in the retry's transaction; its jobs' JobChanged events came before this row, so write their statuses. */
 	@EventListener
 	void on(RunRetried event) {
-		List<String[]> copied = db.sql("""
+		int copied = db.sql("""
 				insert into github_run (run_id, repository, event, branch, tag, pull_request, author, title,
 				  head_repository, head_sha, approved)
 				select ?, repository, event, branch, tag, pull_request, author, title, head_repository, head_sha, approved
-				from github_run where run_id = ? returning repository, head_sha""")
+				from github_run where run_id = ?""")
 			.params(event.runId(), event.retryOf())
-			.query((rs, i) -> new String[] { rs.getString(1), rs.getString(2) })
-			.list();
-		copied.forEach(target -> statuses.writeRun(target[0], target[1], event.runId()));
+			.update();
+		if (copied > 0) {
+			statuses.writeRun(event.runId());
+		}
 	}
 }

@@ -88,7 +88,7 @@ class RunStarter {
 				|| !githubRuns.anyApproved(repository.name(), head.pullRequest()));
 		long runId = hold ? runs.hold(origin, pipeline) : runs.queue(origin, pipeline);
 		githubRuns.insert(runId, head);
-		statuses.writeRun(repository.name(), head.sha(), runId);
+		statuses.writeRun(runId);
 		return (hold ? "held run " + runId + " for approval (author " + head.author() + " is not trusted)"
 				: "queued run " + runId) + " with " + pipeline.jobs().size() + " job(s)";
 	}

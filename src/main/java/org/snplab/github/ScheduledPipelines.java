@@ -107,7 +107,7 @@ class ScheduledPipelines {
 		long runId = runs.queue(new RunService.Origin(head.repository().cloneUrl(), head.ref(), head.sha(), "schedule"),
 				pipeline);
 		githubRuns.insert(runId, head);
-		statuses.writeRun(repository, head.sha(), runId);
+		statuses.writeRun(runId);
 		log.info("Cron {} of {} was due ({}): queued run {} of {}", cron, repository, next.toInstant(), runId, head.sha());
 		return true;
 	}

@@ -1,6 +1,6 @@
 package org.snplab.github;
 
-import java.util.List;
+import java.util.Optional;
 
 import org.snplab.SnplabProperties;
 import org.snplab.queue.JobChanged;
@@ -39,18 +39,23 @@ class StatusOutbox {
 	/** Only runs with a {@code github_run} row (from a configured repository) report; others are ignored. */
 	@EventListener
 	void on(JobChanged event) {
-		List<String[]> target = db.sql("select repository, head_sha from github_run where run_id = ?")
-			.param(event.runId())
-			.query((rs, i) -> new String[] { rs.getString(1), rs.getString(2) })
-			.list();
-		if (!target.isEmpty()) {
-			writeJob(target.get(0)[0], target.get(0)[1], views.job(event.jobId()));
-		}
+		target(event.runId()).ifPresent(target -> writeJob(target, views.job(event.jobId())));
 	}
 
-	/** The current status of every job of a run just recorded (its JobChanged events came before its github_run). */
-	void writeRun(String repository, String sha, long runId) {
-		views.jobsOfRun(runId).forEach(job -> writeJob(repository, sha, job));
+	/**
+	 * The current status of every job of a run whose {@code github_run} row was just recorded (its JobChanged events
+	 * came before that row).
+	 */
+	void writeRun(long runId) {
+		target(runId).ifPresent(target -> views.jobsOfRun(runId).forEach(job -> writeJob(target, job)));
+	}
+
+	/**
+	 * The commit status context of a job: {@code snplab/<job>}, or {@code snplab/schedule/<job>} for a scheduled
+	 * run, so a nightly run never overwrites the status the push of that same commit left.
+	 */
+	static String context(String event, String jobName) {
+		return "schedule".equals(event) ? "snplab/schedule/" + jobName : "snplab/" + jobName;
 	}
 
 	void write(String repository, String sha, String context, String state, String description, String targetUrl) {
@@ -68,9 +73,16 @@ class StatusOutbox {
 		return properties.baseUrl().replaceAll("/+$", "") + "/runs/" + runId;
 	}
 
-	private void writeJob(String repository, String sha, JobView job) {
+	private Optional<Target> target(long runId) {
+		return db.sql("select repository, head_sha, event from github_run where run_id = ?")
+			.param(runId)
+			.query((rs, i) -> new Target(rs.getString(1), rs.getString(2), rs.getString(3)))
+			.optional();
+	}
+
+	private void writeJob(Target target, JobView job) {
 		String[] status = statusOf(job);
-		write(repository, sha, "snplab/" + job.name(), status[0], status[1],
+		write(target.repository, target.sha, context(target.event, job.name()), status[0], status[1],
 				properties.baseUrl().replaceAll("/+$", "") + "/jobs/" + job.id());
 	}
 
@@ -86,5 +98,9 @@ class StatusOutbox {
 			case "failed" -> new String[] { "failure", "failed" + reason };
 			default -> new String[] { "error", job.state().replace('_', ' ') + reason };
 		};
+	}
+
+	/** Where a run's statuses go: the repository, the commit, and the GitHub event that started the run. */
+	private record Target(String repository, String sha, String event) {
 	}
 }

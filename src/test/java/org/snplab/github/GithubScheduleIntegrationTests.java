@@ -51,6 +51,10 @@ class GithubScheduleIntegrationTests extends GithubIntegrationTest {
 		assertThat(db.sql("select event from github_run where run_id = ?").param(run).query(String.class).single())
 			.isEqualTo("schedule");
 		await(() -> github.statuses().stream().filter(call -> call.path().endsWith("/statuses/" + sha)).count() == 2);
+		// Not snplab/build: a nightly run must not overwrite the status the push of the same commit left.
+		assertThat(github.statuses().stream().filter(call -> call.path().endsWith("/statuses/" + sha))
+			.map(call -> call.body().get("context").asString()))
+			.containsExactlyInAnyOrder("snplab/schedule/build", "snplab/schedule/test");
 	}
 
 	@Test
