@@ -31,10 +31,12 @@ public record SnplabProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
 	 * @param hostOfflineAfter a host silent this long is shown offline
 	 * @param pollSweep how often parked agent polls look for work without being woken (a safety net: queued jobs
 	 * wake them through PostgreSQL NOTIFY at once)
+	 * @param quarantineAfter a host whose last this many attempts ended in infra_error is quarantined (0: never)
 	 */
 	public record Queue(@DefaultValue("60s") Duration lease, @DefaultValue("5s") Duration heartbeat,
 			@DefaultValue("3") int maxAttempts, @DefaultValue("5s") Duration leaseCheckInterval,
-			@DefaultValue("60s") Duration hostOfflineAfter, @DefaultValue("10s") Duration pollSweep) {
+			@DefaultValue("60s") Duration hostOfflineAfter, @DefaultValue("10s") Duration pollSweep,
+			@DefaultValue("3") int quarantineAfter) {
 	}
 
 	public record Logs(@DefaultValue("67108864") long maxBytesPerJob) {

@@ -62,11 +62,12 @@ class HostController {
 	}
 
 	record HostView(long id, String name, String state, boolean enabled, String mode, String status, int slots,
-			Map<String, String> facts, Map<String, String> labels, java.time.Instant lastSeen) {
+			Map<String, String> facts, Map<String, String> labels, java.time.Instant lastSeen, String modeReason) {
 
 		static HostView of(Host host) {
 			return new HostView(host.id(), host.name(), host.state(), host.enabled(), host.mode().name().toLowerCase(),
-					host.status().name().toLowerCase(), host.slots(), host.facts(), host.labels(), host.lastSeen());
+					host.status().name().toLowerCase(), host.slots(), host.facts(), host.labels(), host.lastSeen(),
+					host.modeReason());
 		}
 	}
 }

@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snplab.RequestException;
 import org.snplab.SnplabProperties;
 import tools.jackson.core.type.TypeReference;
@@ -34,7 +36,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class HostRegistry {
 
-	private static final String COLUMNS = "id, name, enabled, mode, status, slots, facts::text, (labels || admin_labels)::text, last_seen";
+	private static final Logger log = LoggerFactory.getLogger(HostRegistry.class);
+
+	private static final String COLUMNS = "id, name, enabled, mode, status, slots, facts::text, (labels || admin_labels)::text, last_seen, mode_reason";
 
 	private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
 	};
@@ -156,8 +160,47 @@ public class HostRegistry {
 		return update(id, "update host set enabled = ? where id = ?", enabled);
 	}
 
+	/** An admin's choice of mode; it clears a quarantine's reason, and the host's infra_error count starts anew. */
 	public Host setMode(long id, Host.Mode mode) {
-		return update(id, "update host set mode = ? where id = ?", mode.name().toLowerCase());
+		return update(id, "update host set mode = ?, mode_reason = null, mode_changed_at = now() where id = ?",
+				mode.name().toLowerCase());
+	}
+
+	/**
+	 * Quarantines an active host whose last {@code snplab.queue.quarantine-after} attempts, since it was last put in
+	 * service, all ended in {@code infra_error} (checkout failed, step could not start, agent lost): a wedged host
+	 * must not use up every job's attempts. Its jobs are retried elsewhere as usual; an admin puts it back.
+	 *
+	 * @return whether the host was quarantined now
+	 */
+	public boolean quarantineIfFailing(long id) {
+		int limit = properties.queue().quarantineAfter();
+		if (limit <= 0) {
+			return false;
+		}
+		List<String> recent = db.sql("""
+				select a.result, 'job ' || a.job_id || ' attempt ' || a.attempt || coalesce(': ' || a.reason, '')
+				from job_attempt a join host h on h.id = a.host_id
+				where a.host_id = ? and a.result <> 'canceled' and a.finished_at >= h.mode_changed_at
+				order by a.finished_at desc, a.job_id desc limit ?""")
+			.params(id, limit)
+			.query((rs, i) -> "infra_error".equals(rs.getString(1)) ? rs.getString(2) : null)
+			.list();
+		if (recent.size() < limit || recent.contains(null)) {
+			return false;
+		}
+		String reason = "quarantined: its last " + limit + " attempts ended in infra_error (latest: " + recent.get(0) + ")";
+		boolean quarantined = db.sql("""
+				update host set mode = 'quarantined', mode_reason = ?, mode_changed_at = now()
+				where id = ? and mode = 'active'""")
+			.params(reason, id)
+			.update() > 0;
+		if (quarantined) {
+			log.warn("Host {} {}", id, reason);
+			hosts.remove(id);
+			events.publishEvent(new HostChanged(id));
+		}
+		return quarantined;
 	}
 
 	public Host setAdminLabels(long id, Map<String, String> labels) {
@@ -200,7 +243,7 @@ public class HostRegistry {
 	private Host map(ResultSet rs, int row) throws SQLException {
 		return new Host(rs.getLong(1), rs.getString(2), rs.getBoolean(3), Host.Mode.valueOf(rs.getString(4).toUpperCase()),
 				Host.Status.valueOf(rs.getString(5).toUpperCase()), rs.getInt(6), readMap(rs.getString(7)),
-				readMap(rs.getString(8)), rs.getTimestamp(9).toInstant());
+				readMap(rs.getString(8)), rs.getTimestamp(9).toInstant(), rs.getString(10));
 	}
 
 	private Map<String, String> readMap(String text) {

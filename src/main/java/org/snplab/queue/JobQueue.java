@@ -164,31 +164,50 @@ public class JobQueue {
 		}
 	}
 
-	/** Records how an attempt ended. A repeat of the same report is accepted and changes nothing. */
+	/**
+	 * Records how an attempt ended. A repeat of the same report is accepted and changes nothing. An
+	 * {@code infra_error} (checkout failed, a step could not start) is the lab's failure, not the code's: the job is
+	 * retried like one whose agent was lost ({@link LostAttempts}).
+	 */
 	public void finish(long jobId, int attempt, Host host, JobResult result, String reason, Integer exitCode) {
 		transactions.executeWithoutResult(tx -> {
 			long runId = runStates.lockRunOfJob(jobId);
-			int updated = db.sql("""
-					update job set state = 'finished', result = :result, reason = :reason, exit_code = :exit,
-					  finished_at = now(), lease_until = null
-					where id = :id and attempt = :attempt and host_id = :host and state = 'running'""")
-				.param("result", result.value())
-				.param("reason", reason)
-				.param("exit", exitCode)
-				.param("id", jobId)
-				.param("attempt", attempt)
-				.param("host", host.id())
-				.update();
-			if (updated == 0) {
+			boolean ended = result == JobResult.INFRA_ERROR
+					? isRunningAttemptOf(jobId, attempt, host) && lostAttempts.lose(jobId, reason, exitCode)
+					: finishRunning(jobId, attempt, host, result, reason, exitCode);
+			if (!ended) {
 				if (alreadyFinished(jobId, attempt, host, result)) {
 					return;
 				}
 				throw notOwned(jobId, attempt, host);
 			}
-			lostAttempts.record(jobId, result.value(), reason, exitCode);
-			runStates.refresh(runId);
-			events.publishEvent(new JobChanged(jobId, runId));
+			if (result != JobResult.INFRA_ERROR) {
+				lostAttempts.record(jobId, result.value(), reason, exitCode);
+				runStates.refresh(runId);
+				events.publishEvent(new JobChanged(jobId, runId));
+			}
 		});
+	}
+
+	private boolean isRunningAttemptOf(long jobId, int attempt, Host host) {
+		return db.sql("select count(*) from job where id = ? and attempt = ? and host_id = ? and state = 'running'")
+			.params(jobId, attempt, host.id())
+			.query(Integer.class)
+			.single() > 0;
+	}
+
+	private boolean finishRunning(long jobId, int attempt, Host host, JobResult result, String reason, Integer exitCode) {
+		return db.sql("""
+				update job set state = 'finished', result = :result, reason = :reason, exit_code = :exit,
+				  finished_at = now(), lease_until = null
+				where id = :id and attempt = :attempt and host_id = :host and state = 'running'""")
+			.param("result", result.value())
+			.param("reason", reason)
+			.param("exit", exitCode)
+			.param("id", jobId)
+			.param("attempt", attempt)
+			.param("host", host.id())
+			.update() > 0;
 	}
 
 	/** Cancels one job: a queued one at once, a running one by telling its agent on the next heartbeat. */
@@ -229,7 +248,7 @@ public class JobQueue {
 			.list();
 		for (long jobId : stale) {
 			log.warn("Host {} asked for work on slot {} while job {} ran there: the agent lost it", host.name(), slot, jobId);
-			lostAttempts.lose(jobId, "agent on " + host.name() + " restarted and lost the job");
+			lostAttempts.lose(jobId, "agent on " + host.name() + " restarted and lost the job", null);
 		}
 	}
 

@@ -45,14 +45,10 @@ class LeaseExpiryJob implements Job {
 				where j.state = 'running' and j.lease_until < now()""")
 			.query((rs, i) -> new Expired(rs.getLong(1), rs.getLong(2), rs.getString(3)))
 			.list();
-		boolean requeued = false;
 		for (Expired job : expired) {
 			log.warn("Job {} lost its lease on host {}: the agent stopped heartbeating", job.jobId, job.hostName);
-			requeued |= lostAttempts.lose(job.jobId, "agent on " + job.hostName + " stopped heartbeating (lease expired)");
+			lostAttempts.lose(job.jobId, "agent on " + job.hostName + " stopped heartbeating (lease expired)", null);
 			hosts.markOffline(job.hostId);
-		}
-		if (requeued) {
-			JobNotifications.notifyAny(db);
 		}
 	}
 

@@ -124,7 +124,7 @@ public class RunViews {
 					+ " enabled host(s), none matches " + requires.describe() + ")");
 		}
 		if (matching.stream().noneMatch(Host::takesWork)) {
-			return Optional.of("waiting: every matching host is draining or in maintenance");
+			return Optional.of("waiting: every matching host is draining, in maintenance or quarantined");
 		}
 		return Optional.of("waiting for a free slot on " + matching.size() + " matching host(s)");
 	}
