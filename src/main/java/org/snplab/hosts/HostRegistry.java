@@ -43,13 +43,19 @@ public class HostRegistry {
 	private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
 	};
 
+	/**
+	 * How long a credential's host and a host read from the database are reused: admin changes, and a credential
+	 * replaced by a re-registration, take effect on every server instance within this time.
+	 */
+	private static final long MAX_AGE_NANOS = Duration.ofSeconds(3).toNanos();
+
 	private final JdbcClient db;
 
 	private final JsonMapper json;
 
 	private final SnplabProperties properties;
 
-	private final Map<String, Long> hostIdByTokenHash = new ConcurrentHashMap<>();
+	private final Map<String, CachedId> hostIdByTokenHash = new ConcurrentHashMap<>();
 
 	private final Map<Long, Cached> hosts = new ConcurrentHashMap<>();
 
@@ -64,7 +70,11 @@ public class HostRegistry {
 		this.properties = properties;
 	}
 
-	/** Registers a new host, or re-registers one of the same name with a fresh credential. */
+	/**
+	 * Registers a new host, or re-registers one of the same name (its agent lost its credential) with a fresh
+	 * credential, which replaces the old one. Without auto-enable a re-registered host is disabled again until an
+	 * admin enables it: the shared registration token alone must not take over a host admins approved.
+	 */
 	@Transactional
 	public Registration register(String registrationToken, String name, int slots, Map<String, String> labels,
 			Map<String, String> facts) {
@@ -83,7 +93,8 @@ public class HostRegistry {
 				insert into host (name, token_hash, enabled, slots, labels, facts)
 				values (:name, :hash, :enabled, :slots, :labels::jsonb, :facts::jsonb)
 				on conflict (name) do update set token_hash = excluded.token_hash, slots = excluded.slots,
-				  labels = excluded.labels, facts = excluded.facts, status = 'online', last_seen = now()
+				  labels = excluded.labels, facts = excluded.facts, status = 'online', last_seen = now(),
+				  enabled = host.enabled and excluded.enabled
 				returning id""")
 			.param("name", name)
 			.param("hash", sha256(credential))
@@ -93,7 +104,7 @@ public class HostRegistry {
 			.param("facts", json.writeValueAsString(facts))
 			.query(Long.class)
 			.single();
-		hostIdByTokenHash.values().removeIf(existing -> existing == id);
+		hostIdByTokenHash.values().removeIf(existing -> existing.id == id);
 		hosts.remove(id);
 		return new Registration(id, credential);
 	}
@@ -104,15 +115,14 @@ public class HostRegistry {
 			return Optional.empty();
 		}
 		String hash = sha256(credential);
-		Long id = hostIdByTokenHash.get(hash);
-		if (id == null) {
-			id = db.sql("select id from host where token_hash = ?").param(hash).query(Long.class).optional().orElse(null);
-			if (id == null) {
-				return Optional.empty();
-			}
-			hostIdByTokenHash.put(hash, id);
+		CachedId cached = hostIdByTokenHash.get(hash);
+		if (cached != null && System.nanoTime() - cached.readAt < MAX_AGE_NANOS) {
+			return find(cached.id);
 		}
-		return find(id);
+		Optional<Long> id = db.sql("select id from host where token_hash = ?").param(hash).query(Long.class).optional();
+		id.ifPresentOrElse(found -> hostIdByTokenHash.put(hash, new CachedId(found, System.nanoTime())),
+				() -> hostIdByTokenHash.remove(hash));
+		return id.flatMap(this::find);
 	}
 
 	/** The host calling, from its {@code Authorization: Bearer <credential>} header. */
@@ -131,7 +141,7 @@ public class HostRegistry {
 	/** A host as recently read; admin changes made on another server instance show within a few seconds. */
 	public Optional<Host> find(long id) {
 		Cached cached = hosts.get(id);
-		if (cached != null && System.nanoTime() - cached.readAt < Duration.ofSeconds(3).toNanos()) {
+		if (cached != null && System.nanoTime() - cached.readAt < MAX_AGE_NANOS) {
 			return Optional.of(cached.host);
 		}
 		Optional<Host> host = db.sql("select " + COLUMNS + " from host where id = ?").param(id).query(this::map).optional();
@@ -271,6 +281,9 @@ public class HostRegistry {
 
 	/** What a new agent gets back: its id and the credential it must keep. */
 	public record Registration(long hostId, String credential) {
+	}
+
+	private record CachedId(long id, long readAt) {
 	}
 
 	private record Cached(Host host, long readAt) {

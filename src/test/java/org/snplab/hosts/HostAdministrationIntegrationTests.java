@@ -1,17 +1,18 @@
 package org.snplab.hosts;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.snplab.SnplabProperties;
+import org.snplab.support.Eventually;
 import org.snplab.support.HttpApi;
 import org.snplab.support.ServerIntegrationTest;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,20 +25,46 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 	ApplicationEventPublisher events;
 
 	@Autowired
-	Environment environment;
+	SnplabProperties properties;
+
+	@Autowired
+	HostRegistry hosts;
 
 	@Test
 	void withoutAutoEnableANewHostWaitsForAnAdmin() {
-		SnplabProperties strict = Binder.get(environment)
-			.bindOrCreate("snplab", SnplabProperties.class);
-		strict = new SnplabProperties(strict.dataDir(), strict.baseUrl(),
-				new SnplabProperties.Agent(REGISTRATION_TOKEN, false), strict.queue(), strict.logs(), strict.artifacts());
-		HostRegistry registry = new HostRegistry(db, json, strict, events);
+		HostRegistry registry = new HostRegistry(db, json, withoutAutoEnable(), events);
 
 		long id = registry.register(REGISTRATION_TOKEN, "donated-1", 1, Map.of(), Map.of()).hostId();
 
 		assertThat(registry.find(id).orElseThrow().state()).isEqualTo("disabled");
 		assertThat(admin().post("/api/hosts/" + id + "/enable", Map.of()).json().get("state").asString()).isEqualTo("online");
+	}
+
+	@Test
+	void withoutAutoEnableTheRegistrationTokenAloneCannotTakeOverAnApprovedHost() {
+		HostRegistry registry = new HostRegistry(db, json, withoutAutoEnable(), events);
+		HostRegistry.Registration first = registry.register(REGISTRATION_TOKEN, "donated-2", 1, Map.of(), Map.of());
+		registry.setEnabled(first.hostId(), true);
+
+		HostRegistry.Registration again = registry.register(REGISTRATION_TOKEN, "donated-2", 1, Map.of(), Map.of());
+
+		assertThat(again.hostId()).isEqualTo(first.hostId());
+		assertThat(registry.find(again.hostId()).orElseThrow().state())
+			.as("re-registered: disabled until an admin enables it again").isEqualTo("disabled");
+		assertThat(registry.authenticate(first.credential())).as("the old credential is replaced").isEmpty();
+		assertThat(registry.authenticate(again.credential())).isPresent();
+	}
+
+	@Test
+	void aReplacedCredentialStopsWorkingOnEveryServerInstance() {
+		HostRegistry.Registration first = hosts.register(REGISTRATION_TOKEN, "donated-3", 1, Map.of(), Map.of());
+		HostRegistry otherInstance = new HostRegistry(db, json, properties, events);
+		assertThat(otherInstance.authenticate(first.credential())).isPresent(); // now cached there
+
+		hosts.register(REGISTRATION_TOKEN, "donated-3", 1, Map.of(), Map.of());
+
+		Eventually.await(Duration.ofSeconds(10), "the other instance to refuse the replaced credential",
+				() -> otherInstance.authenticate(first.credential()), Optional::isEmpty);
 	}
 
 	@Test
@@ -61,6 +88,12 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 		assertThat(HttpApi.anonymous(baseUrl()).post("/api/hosts/" + id + "/drain", Map.of()).status()).isEqualTo(401);
 		assertThat(HttpApi.anonymous(baseUrl()).get("/api/hosts/" + id).status()).isEqualTo(200);
 		assertThat(admin().post("/api/hosts/999999/drain", Map.of()).status()).isEqualTo(404);
+	}
+
+	private SnplabProperties withoutAutoEnable() {
+		return new SnplabProperties(properties.dataDir(), properties.baseUrl(),
+				new SnplabProperties.Agent(REGISTRATION_TOKEN, false), properties.queue(), properties.logs(),
+				properties.artifacts());
 	}
 
 	private HttpApi admin() {
