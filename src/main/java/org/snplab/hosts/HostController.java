@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.snplab.RequestException;
 
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -12,7 +14,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The JSON API for hosts: anyone may look; admins enable, drain, put into maintenance and label. */
+/** The JSON API for hosts: anyone may look; admins enable, drain, put into maintenance, label and remove. */
 @RestController
 class HostController {
 
@@ -44,6 +46,13 @@ class HostController {
 			default -> hosts.setMode(id, Host.Mode.ACTIVE);
 		};
 		return HostView.of(host);
+	}
+
+	/** Removes a host that left the lab (refused while it runs a job); its history stays. */
+	@DeleteMapping("/api/hosts/{id}")
+	ResponseEntity<Void> remove(@PathVariable long id) {
+		hosts.remove(id);
+		return ResponseEntity.noContent().build();
 	}
 
 	@PutMapping("/api/hosts/{id}/labels")

@@ -92,7 +92,7 @@ public class HostRegistry {
 		long id = db.sql("""
 				insert into host (name, token_hash, enabled, slots, labels, facts)
 				values (:name, :hash, :enabled, :slots, :labels::jsonb, :facts::jsonb)
-				on conflict (name) do update set token_hash = excluded.token_hash, slots = excluded.slots,
+				on conflict (name) where removed_at is null do update set token_hash = excluded.token_hash, slots = excluded.slots,
 				  labels = excluded.labels, facts = excluded.facts, status = 'online', last_seen = now(),
 				  enabled = host.enabled and excluded.enabled
 				returning id""")
@@ -144,13 +144,16 @@ public class HostRegistry {
 		if (cached != null && System.nanoTime() - cached.readAt < MAX_AGE_NANOS) {
 			return Optional.of(cached.host);
 		}
-		Optional<Host> host = db.sql("select " + COLUMNS + " from host where id = ?").param(id).query(this::map).optional();
+		Optional<Host> host = db.sql("select " + COLUMNS + " from host where id = ? and removed_at is null")
+			.param(id)
+			.query(this::map)
+			.optional();
 		host.ifPresentOrElse(h -> hosts.put(id, new Cached(h, System.nanoTime())), () -> hosts.remove(id));
 		return host;
 	}
 
 	public List<Host> findAll() {
-		return db.sql("select " + COLUMNS + " from host order by name").query(this::map).list();
+		return db.sql("select " + COLUMNS + " from host where removed_at is null order by name").query(this::map).list();
 	}
 
 	/** Records that the agent is alive and what it probed now. */
@@ -215,6 +218,33 @@ public class HostRegistry {
 
 	public Host setAdminLabels(long id, Map<String, String> labels) {
 		return update(id, "update host set admin_labels = ?::jsonb where id = ?", json.writeValueAsString(labels));
+	}
+
+	/**
+	 * Removes a host that left the lab: its credential stops working (on other server instances within seconds), it
+	 * leaves the lists, and job history keeps its name. Refused while it runs a job: drain it first. An agent
+	 * registering under its name later is a new host.
+	 */
+	@Transactional
+	public void remove(long id) {
+		Host host = find(id).orElseThrow(() -> RequestException.notFound("no host with id " + id));
+		db.sql("select id from host where id = ? for update").param(id).query(Long.class).single();
+		int running = db.sql("select count(*) from job where host_id = ? and state = 'running'")
+			.param(id)
+			.query(Integer.class)
+			.single();
+		if (running > 0) {
+			throw RequestException.conflict("host " + host.name() + " runs " + running
+					+ " job(s): drain it and wait for them to finish before removing it");
+		}
+		// Not a SHA-256 hex digest, so no credential can ever match it again.
+		db.sql("update host set removed_at = now(), enabled = false, token_hash = ? where id = ?")
+			.params("removed:" + newCredential(), id)
+			.update();
+		hostIdByTokenHash.values().removeIf(existing -> existing.id == id);
+		hosts.remove(id);
+		log.info("Host {} ({}) removed", host.name(), id);
+		events.publishEvent(new HostChanged(id));
 	}
 
 	/** Marks hosts offline that were silent longer than {@code snplab.queue.host-offline-after}. */

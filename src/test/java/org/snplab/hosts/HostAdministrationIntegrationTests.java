@@ -6,9 +6,13 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.snplab.SnplabProperties;
+import org.snplab.pipeline.PipelineParser;
+import org.snplab.queue.RunService;
 import org.snplab.support.Eventually;
+import org.snplab.support.HttpAgent;
 import org.snplab.support.HttpApi;
 import org.snplab.support.ServerIntegrationTest;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,6 +33,9 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 
 	@Autowired
 	HostRegistry hosts;
+
+	@Autowired
+	RunService runs;
 
 	@Test
 	void withoutAutoEnableANewHostWaitsForAnAdmin() {
@@ -81,11 +88,39 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 	}
 
 	@Test
+	void aRemovedHostLosesItsCredentialAndLeavesTheListsButItsHistoryKeepsItsName() throws Exception {
+		HttpAgent leaving = new HttpAgent(baseUrl(), "returned-1", Map.of());
+		long runId = runs.queue(new RunService.Origin("file:///repo", "main", "c".repeat(40), "api"),
+				PipelineParser.parse("jobs: { build: { steps: [ \"make\" ] } }"));
+		JsonNode job = leaving.poll();
+
+		HttpApi.Response busy = admin().delete("/api/hosts/" + leaving.hostId);
+		assertThat(busy.status()).isEqualTo(409);
+		assertThat(busy.json().get("error").asString()).contains("returned-1 runs 1 job(s)").contains("drain it");
+
+		leaving.finish(job, "passed", "", 0);
+		assertThat(admin().delete("/api/hosts/" + leaving.hostId).status()).isEqualTo(204);
+
+		assertThat(admin().get("/api/hosts/" + leaving.hostId).status()).isEqualTo(404);
+		assertThat(admin().get("/api/hosts").json().valueStream().map(h -> h.get("name").asString()))
+			.doesNotContain("returned-1");
+		assertThat(leaving.pollStatus()).as("its credential no longer works").isEqualTo(401);
+		assertThat(admin().get("/api/runs/" + runId).json().get("jobs").get(0).get("host").asString())
+			.isEqualTo("returned-1");
+
+		HttpAgent back = new HttpAgent(baseUrl(), "returned-1", Map.of());
+		assertThat(back.hostId).as("the name is free again: a new host").isNotEqualTo(leaving.hostId);
+		assertThat(admin().get("/api/hosts/" + back.hostId).json().get("state").asString()).isEqualTo("online");
+	}
+
+	@Test
 	void hostActionsNeedAnAdmin() {
 		long id = HttpApi.bearer(baseUrl(), REGISTRATION_TOKEN).post("/api/agent/register", Map.of("name", "h"))
 			.json().get("hostId").asLong();
 
 		assertThat(HttpApi.anonymous(baseUrl()).post("/api/hosts/" + id + "/drain", Map.of()).status()).isEqualTo(401);
+		assertThat(HttpApi.basic(baseUrl(), "maintainer", USER_PASSWORD).delete("/api/hosts/" + id).status()).isEqualTo(403);
+		assertThat(admin().delete("/api/hosts/999999").status()).isEqualTo(404);
 		assertThat(HttpApi.anonymous(baseUrl()).get("/api/hosts/" + id).status()).isEqualTo(200);
 		assertThat(admin().post("/api/hosts/999999/drain", Map.of()).status()).isEqualTo(404);
 	}

@@ -45,7 +45,12 @@ public final class HttpAgent {
 		return response.json();
 	}
 
-	/** Reports how a polled job ended; anything but 200 fails the test. */
+	/** The HTTP status a poll gets, for tests of refused agents. */
+	public int pollStatus() {
+		return api.post("/api/agent/poll", Map.of("slot", 0, "waitSeconds", 0)).status();
+	}
+
+		/** Reports how a polled job ended; anything but 200 fails the test. */
 	public void finish(JsonNode job, String result, String reason, int exitCode) {
 		HttpApi.Response response = api.post("/api/agent/jobs/" + job.get("jobId").asLong() + "/finish?attempt="
 				+ job.get("attempt").asInt(), Map.of("result", result, "reason", reason, "exitCode", exitCode));

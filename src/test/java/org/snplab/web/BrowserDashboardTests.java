@@ -152,7 +152,7 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 	}
 
 	@Test
-	void anAdminDrainsAHostFromItsPageAfterLoggingInThroughTheForm() throws Exception {
+	void anAdminDrainsThenRemovesAHostFromItsPageAfterLoggingInThroughTheForm() throws Exception {
 		long host = new HttpAgent(baseUrl(), "turin-1", Map.of("cpu.generation", "turin")).hostId;
 
 		browser.get(baseUrl() + "/login");
@@ -166,6 +166,12 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("host-state"), "draining"));
 		assertThat(db.sql("select mode from host where id = ?").param(host).query(String.class).single()).isEqualTo("draining");
 		BrowserSession.screenshot(browser, "host-drained");
+
+		browser.findElement(By.id("remove")).click();
+		wait.until(ExpectedConditions.alertIsPresent()).accept();
+		wait.until(ExpectedConditions.urlMatches("/hosts$"));
+		assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("turin-1");
+		assertThat(db.sql("select removed_at is not null from host where id = ?").param(host).query(Boolean.class).single()).isTrue();
 	}
 
 	@Test

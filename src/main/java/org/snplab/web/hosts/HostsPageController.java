@@ -54,4 +54,11 @@ class HostsPageController {
 		}
 		return "redirect:/hosts/" + id;
 	}
+
+	/** Removes a host that left the lab (refused while it runs a job); its job history stays. */
+	@PostMapping("/hosts/{id}/remove")
+	String remove(@PathVariable long id) {
+		hosts.remove(id);
+		return "redirect:/hosts";
+	}
 }
