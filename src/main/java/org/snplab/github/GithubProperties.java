@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The GitHub part of {@code snplab.*}: which repositories snplab serves and how it reaches api.github.com. Bound
  * separately from {@code SnplabProperties} so this feature stays in its own package. Read at startup only; admins add
- * or override repositories at runtime through {@code /api/repositories}, stored in the database: code that serves
- * repositories asks {@link Repositories}, which overlays those rows on these.
+ * or override repositories at runtime ({@link RepositoryAdministration}: the API and the dashboard), stored in the
+ * database: code that serves repositories asks {@link Repositories}, which overlays those rows on these.
  */
 @ConfigurationProperties("snplab")
 record GithubProperties(List<Repository> repositories, @DefaultValue Github github) {
@@ -50,7 +50,7 @@ record GithubProperties(List<Repository> repositories, @DefaultValue Github gith
 			@DefaultValue("true") boolean reapproveOnPush) {
 
 		Repository {
-			if (name == null || !name.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
+			if (!RepositoryRules.isFullName(name)) {
 				throw new IllegalArgumentException("snplab.repositories[].name must be owner/name, not '" + name + "'");
 			}
 			cloneUrl = cloneUrl == null || cloneUrl.isBlank() ? "https://github.com/" + name + ".git" : cloneUrl;

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Service;
 
 /**
  * The repositories snplab serves: those of {@code snplab.repositories} in application.yml, overlaid by the rows of
- * {@code github_repository} that admins write through {@code /api/repositories}. A row with a configured name
+ * {@code github_repository} that admins write through {@link RepositoryAdministration}. A row with a configured name
  * (case-insensitive) replaces that entry, taking the configured clone URL, secret and token where it has none; other rows add
  * repositories. Read through a cache of {@link #MAX_AGE_NANOS}: writes here invalidate it at once, other server
  * instances see them within that time.

@@ -13,7 +13,7 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Pages and reads are open (unless {@code snplab.security.public-read=false}); actions need a role: maintainers
- * cancel, approve and retry, admins also act on hosts and edit GitHub repositories.
+ * cancel, approve and retry, admins also act on hosts and edit GitHub repositories (whose pages only admins see).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -53,6 +53,8 @@ class SecurityConfiguration {
 	SecurityFilterChain securityFilterChain(HttpSecurity http, AccessProperties access) throws Exception {
 		http.authorizeHttpRequests(requests -> {
 			requests.requestMatchers("/login", "/error", "/snplab.css", "/log.js", "/favicon.ico").permitAll();
+			// Administration, not reading: how snplab is set up is for admins only, even with public-read.
+			requests.requestMatchers("/repositories", "/repositories/**").hasRole("ADMIN");
 			if (access.security().publicRead()) {
 				requests.requestMatchers(HttpMethod.GET, "/**").permitAll();
 			}

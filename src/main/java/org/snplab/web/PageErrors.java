@@ -12,12 +12,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * A refused page request (a run, job or host that doesn't exist) answers an HTML page saying what wasn't found.
- * Limited to the page controllers and ordered before {@link ApiErrors}, which still answers every API request
+ * A refused page request (a run, job, host or repository that doesn't exist) answers an HTML page saying what wasn't
+ * found. Limited to the page controllers and ordered before {@link ApiErrors}, which still answers every API request
  * with JSON.
  */
 @ControllerAdvice(basePackages = { "org.snplab.web.overview", "org.snplab.web.runs", "org.snplab.web.jobs",
-		"org.snplab.web.hosts" })
+		"org.snplab.web.hosts", "org.snplab.web.repositories" })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class PageErrors {
 
@@ -31,6 +31,7 @@ class PageErrors {
 		page.addObject("message", ex.getMessage());
 		page.addObject("path", request.getRequestURI());
 		page.addObject("user", request.getUserPrincipal() == null ? null : request.getUserPrincipal().getName());
+		page.addObject("admin", request.isUserInRole("ADMIN"));
 		return page;
 	}
 }

@@ -155,11 +155,7 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 	void anAdminDrainsThenRemovesAHostFromItsPageAfterLoggingInThroughTheForm() throws Exception {
 		long host = new HttpAgent(baseUrl(), "turin-1", Map.of("cpu.generation", "turin")).hostId;
 
-		browser.get(baseUrl() + "/login");
-		browser.findElement(By.id("username")).sendKeys("admin");
-		browser.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD);
-		browser.findElement(By.id("login-submit")).click();
-		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("who")));
+		logInAsAdmin();
 		browser.get(baseUrl() + "/hosts/" + host);
 		browser.findElement(By.id("drain")).click();
 
@@ -175,6 +171,25 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 	}
 
 	@Test
+	void anAdminAddsARepositoryThroughTheFormAndSeesItListed() throws Exception {
+		logInAsAdmin();
+		browser.findElement(By.id("repositories-link")).click();
+		browser.findElement(By.id("add-repository")).click();
+		browser.findElement(By.id("name")).sendKeys("lab/browser-added");
+		browser.findElement(By.id("webhookSecret")).sendKeys("typed-in-the-browser");
+		browser.findElement(By.id("trustedUsers")).sendKeys("octocat, hubot");
+		browser.findElement(By.id("save")).click();
+
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Added lab/browser-added."));
+		assertThat(browser.findElement(By.id("repository-lab/browser-added")).getText())
+			.contains("https://github.com/lab/browser-added.git", "dashboard", "octocat", "hubot", "main", "ok-to-test");
+		assertThat(browser.getPageSource()).doesNotContain("typed-in-the-browser");
+		assertThat(db.sql("select webhook_secret from github_repository where name = 'lab/browser-added'")
+			.query(String.class).single()).isEqualTo("typed-in-the-browser");
+		BrowserSession.screenshot(browser, "repository-added");
+	}
+
+	@Test
 	void anAnonymousUserWhoClicksCancelIsSentToLogInAndTheRunKeepsGoing() throws Exception {
 		long run = runs.queue(origin("main"), WebFixtures.pipeline("build"));
 
@@ -186,7 +201,15 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 		BrowserSession.screenshot(browser, "anonymous-cancel-refused");
 	}
 
-	private static RunService.Origin origin(String ref) {
+	private void logInAsAdmin() {
+		browser.get(baseUrl() + "/login");
+		browser.findElement(By.id("username")).sendKeys("admin");
+		browser.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD);
+		browser.findElement(By.id("login-submit")).click();
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("who")));
+	}
+
+		private static RunService.Origin origin(String ref) {
 		return new RunService.Origin("file:///svsm", ref, "f".repeat(40), "api");
 	}
 }
