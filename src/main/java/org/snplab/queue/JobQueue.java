@@ -1,5 +1,6 @@
 package org.snplab.queue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,12 +50,13 @@ public class JobQueue {
 			    lease_until = now() + make_interval(secs => :lease)
 			  from next
 			  where j.id = next.id and exists (select 1 from host h where h.id = :host and h.enabled and h.mode = 'active')
-			  returning j.id, j.attempt, j.run_id, j.name, j.spec::text
+			  returning j.id, j.attempt, j.run_id, j.name, j.spec::text, j.queued_at
 			), run_started as (
 			  update run r set state = 'running', started_at = now()
 			  where r.id in (select run_id from claimed) and r.state = 'queued'
 			)
-			select c.id, c.attempt, c.run_id, c.name, c.spec, r.repository, r.commit_sha
+			select c.id, c.attempt, c.run_id, c.name, c.spec, r.repository, r.commit_sha,
+			  extract(epoch from now() - c.queued_at)
 			from claimed c join run r on r.id = c.run_id""";
 
 	private final JdbcClient db;
@@ -73,8 +75,12 @@ public class JobQueue {
 
 	private final LostAttempts lostAttempts;
 
+	private final QueueMetrics metrics;
+
 	JobQueue(JdbcClient db, TransactionTemplate transactions, RequirementSets requirementSets, RunStates runStates,
-			JsonMapper json, SnplabProperties properties, ApplicationEventPublisher events, LostAttempts lostAttempts) {
+			JsonMapper json, SnplabProperties properties, ApplicationEventPublisher events, LostAttempts lostAttempts,
+			QueueMetrics metrics) {
+		this.metrics = metrics;
 		this.events = events;
 		this.lostAttempts = lostAttempts;
 		this.db = db;
@@ -111,18 +117,24 @@ public class JobQueue {
 	private Optional<ClaimedJob> tryClaim(Host host, int slot, long[] sets) {
 		long leaseSeconds = properties.queue().lease().toSeconds();
 		long heartbeatSeconds = Math.max(1, properties.queue().heartbeat().toSeconds());
-		return db.sql(CLAIM)
+		Optional<Claim> claim = db.sql(CLAIM)
 			.param("sets", sets)
 			.param("host", host.id())
 			.param("slot", slot)
 			.param("lease", leaseSeconds)
 			.query((rs, i) -> {
 				JobSpecJson spec = json.readValue(rs.getString(5), JobSpecJson.class);
-				return new ClaimedJob(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4), rs.getString(6),
-						rs.getString(7), spec.steps(), spec.env(), spec.timeoutSeconds(), spec.artifacts(), spec.junit(),
-						heartbeatSeconds);
+				return new Claim(new ClaimedJob(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
+						rs.getString(6), rs.getString(7), spec.steps(), spec.env(), spec.timeoutSeconds(), spec.artifacts(),
+						spec.junit(), heartbeatSeconds), rs.getDouble(8));
 			})
 			.optional();
+		claim.ifPresent(c -> metrics.claimed(Duration.ofNanos((long) (c.waitedSeconds * 1e9))));
+		return claim.map(Claim::job);
+	}
+
+	/** A claimed job and how long it had waited in the queue. */
+	private record Claim(ClaimedJob job, double waitedSeconds) {
 	}
 
 	/** Puts a claimed job back as if never claimed: the agent never got it (its poll had already ended). */

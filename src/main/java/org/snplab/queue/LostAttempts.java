@@ -28,10 +28,13 @@ class LostAttempts {
 
 	private final HostRegistry hosts;
 
+	private final QueueMetrics metrics;
+
 	LostAttempts(JdbcClient db, TransactionTemplate transactions, RunStates runStates, ApplicationEventPublisher events,
-			HostRegistry hosts) {
+			HostRegistry hosts, QueueMetrics metrics) {
 		this.db = db;
 		this.hosts = hosts;
+		this.metrics = metrics;
 		this.transactions = transactions;
 		this.runStates = runStates;
 		this.events = events;
@@ -91,8 +94,11 @@ class LostAttempts {
 			.params(result, reason, exitCode, jobId)
 			.query(Long.class)
 			.optional();
-		if ("infra_error".equals(result) && host.isPresent()) {
-			hosts.quarantineIfFailing(host.get());
+		if (host.isPresent()) {
+			metrics.attemptEnded(result);
+			if ("infra_error".equals(result)) {
+				hosts.quarantineIfFailing(host.get());
+			}
 		}
 	}
 

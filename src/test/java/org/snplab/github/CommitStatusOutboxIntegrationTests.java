@@ -5,6 +5,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.snplab.pipeline.PipelineParser;
 import org.snplab.queue.RunService;
+import org.snplab.support.Prometheus;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -27,6 +28,34 @@ class CommitStatusOutboxIntegrationTests extends GithubIntegrationTest {
 		await(() -> count("sent_at is not null and outcome = 'sent'") == 2);
 		assertThat(github.statuses()).extracting(call -> call.body().get("context").asString())
 			.containsExactlyInAnyOrder("snplab/build", "snplab/test");
+	}
+
+	@Test
+	void whatWaitsOnGithubIsScrapedWithTheAgeOfTheOldest() {
+		// A status GitHub kept refusing for an hour, and a delivery whose processing kept failing for two.
+		db.sql("""
+				insert into github_status (repository, sha, context, state, description, attempts, created_at, next_attempt_at)
+				values (?, ?, 'snplab/x', 'pending', 'queued', 40, now() - interval '1 hour', now() + interval '1 hour')""")
+			.params(SVSM, "d".repeat(40))
+			.update();
+		db.sql("""
+				insert into github_delivery (delivery_id, event, repository, status, outcome, payload, attempts, received_at,
+				  next_attempt_at)
+				values ('stuck-1', 'push', ?, 202, 'accepted', '{}', 40, now() - interval '2 hours', now() + interval '1 hour')""")
+			.param(SVSM)
+			.update();
+
+		Prometheus stuck = Prometheus.scrape(baseUrl());
+		assertThat(stuck.value("snplab_github_pending", "kind=\"statuses\"")).isEqualTo(1);
+		assertThat(stuck.value("snplab_github_pending_oldest_seconds", "kind=\"statuses\"")).isBetween(3600.0, 3660.0);
+		assertThat(stuck.value("snplab_github_pending", "kind=\"deliveries\"")).isEqualTo(1);
+		assertThat(stuck.value("snplab_github_pending_oldest_seconds", "kind=\"deliveries\"")).isBetween(7200.0, 7260.0);
+
+		db.sql("update github_status set sent_at = now()").update();
+		db.sql("update github_delivery set processed_at = now()").update();
+		Prometheus clear = Prometheus.scrape(baseUrl());
+		assertThat(clear.value("snplab_github_pending", "kind=\"statuses\"")).isZero();
+		assertThat(clear.value("snplab_github_pending_oldest_seconds", "kind=\"deliveries\"")).isZero();
 	}
 
 	@Test
