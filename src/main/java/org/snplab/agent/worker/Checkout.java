@@ -1,54 +1,158 @@
 package org.snplab.agent.worker;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.util.FileUtils;
 
-/** Clones a job's repository into its workspace and checks out the job's commit, detached. */
+/**
+ * Checks out a job's commit, detached, in its workspace. The host keeps a bare mirror of each repository under
+ * WORK_DIR/mirrors, shared by its slots: a job fetches only what the mirror lacks (nothing, for a commit it has),
+ * and its workspace borrows the mirror's objects (git alternates) instead of copying them. So a host clones
+ * COCONUT-SVSM from GitHub once, not once per job.
+ */
 final class Checkout {
+
+	private static final RefSpec BRANCHES = new RefSpec("+refs/heads/*:refs/heads/*");
+
+	private static final RefSpec TAGS = new RefSpec("+refs/tags/*:refs/tags/*");
+
+	/** One fetch at a time per mirror; slots checking out other repositories don't wait. */
+	private static final Map<Path, Object> MIRROR_LOCKS = new ConcurrentHashMap<>();
 
 	private Checkout() {
 	}
 
 	/** Throws with a message fit for the job's finish reason. */
-	static void run(String repository, String commit, Path workspace) throws IOException {
-		try (Git git = Git.cloneRepository()
-			.setURI(repository)
-			.setDirectory(workspace.toFile())
-			.setCloneSubmodules(false)
-			.setNoCheckout(true)
-			.call()) {
-			ObjectId id = resolve(git, commit);
-			if (id == null) {
-				// Not on any branch (a pull request head, say): ask for the commit itself, which most servers allow.
-				try {
-					git.fetch().setRefSpecs(new RefSpec(commit + ":refs/snplab/commit")).call();
-					id = resolve(git, commit);
-				}
-				catch (GitAPIException | RuntimeException e) {
-					// the answer to "not found" below says more than "want ... not valid"
-				}
-			}
-			if (id == null) {
-				throw new IOException("commit " + commit + " not found in " + repository);
-			}
-			git.checkout().setName(id.name()).call();
+	static void run(Path workDir, String repository, String commit, Path workspace) throws IOException {
+		Path mirror = mirrorWith(workDir, repository, commit);
+		try (Git git = Git.init().setDirectory(workspace.toFile()).call()) {
+			StoredConfig config = git.getRepository().getConfig();
+			config.setString("remote", "origin", "url", repository);
+			config.setString("remote", "origin", "fetch", "+refs/heads/*:refs/remotes/origin/*");
+			config.save();
+			Files.writeString(workspace.resolve(".git/objects/info/alternates"),
+					mirror.resolve("objects").toAbsolutePath() + "\n", StandardCharsets.UTF_8);
+		}
+		catch (GitAPIException | RuntimeException e) {
+			throw new IOException(e.getMessage(), e);
+		}
+		// Opened again so the object database sees the alternates written above.
+		try (Git git = Git.open(workspace.toFile())) {
+			git.checkout().setName(commit).call();
 		}
 		catch (GitAPIException | RuntimeException e) {
 			throw new IOException(e.getMessage(), e);
 		}
 	}
 
-	private static ObjectId resolve(Git git, String commit) {
+	/** The repository's mirror, holding the commit: fetched if it doesn't yet, made anew if it is broken. */
+	static Path mirrorWith(Path workDir, String repository, String commit) throws IOException {
+		Path mirror = workDir.resolve("mirrors").resolve(mirrorName(repository)).toAbsolutePath();
+		synchronized (MIRROR_LOCKS.computeIfAbsent(mirror, path -> new Object())) {
+			try {
+				fetchInto(mirror, repository, commit);
+			}
+			catch (TransportException | InvalidRemoteException unreachable) {
+				// The remote's problem (network, GitHub), not the mirror's: keep what it holds.
+				throw new IOException(unreachable.getMessage(), unreachable);
+			}
+			catch (IOException | GitAPIException | RuntimeException broken) {
+				if (broken instanceof CommitNotFound notFound) {
+					throw notFound;
+				}
+				// Anything else means a broken mirror (e.g. a fetch killed half-way): start it over, once.
+				FileUtils.delete(mirror.toFile(), FileUtils.RECURSIVE | FileUtils.IGNORE_ERRORS);
+				try {
+					fetchInto(mirror, repository, commit);
+				}
+				catch (GitAPIException | RuntimeException e) {
+					throw new IOException(e.getMessage(), e);
+				}
+			}
+			return mirror;
+		}
+	}
+
+	private static void fetchInto(Path mirror, String repository, String commit) throws IOException, GitAPIException {
+		if (!Files.isDirectory(mirror)) {
+			try (Git git = Git.init().setBare(true).setDirectory(mirror.toFile()).call()) {
+				StoredConfig config = git.getRepository().getConfig();
+				config.setString("remote", "origin", "url", repository);
+				config.save();
+			}
+		}
+		removeStaleLocks(mirror); // left by an agent killed mid-fetch; only this thread fetches into the mirror now
+		try (Git git = Git.open(mirror.toFile())) {
+			if (resolve(git, commit) != null) {
+				return;
+			}
+			git.fetch().setRemote("origin").setRefSpecs(BRANCHES, TAGS).setRemoveDeletedRefs(true).call();
+			if (resolve(git, commit) == null) {
+				// Not on any branch (a pull request head, say): ask for the commit itself, which most servers allow.
+				try {
+					git.fetch().setRemote("origin").setRefSpecs(new RefSpec(commit + ":refs/snplab/" + commit)).call();
+				}
+				catch (GitAPIException | RuntimeException e) {
+					// the answer to "not found" below says more than "want ... not valid"
+				}
+			}
+			if (resolve(git, commit) == null) {
+				throw new CommitNotFound("commit " + commit + " not found in " + repository);
+			}
+		}
+	}
+
+	private static void removeStaleLocks(Path mirror) throws IOException {
+		try (Stream<Path> files = Files.walk(mirror)) {
+			for (Path lock : files.filter(path -> path.getFileName().toString().endsWith(".lock")).toList()) {
+				Files.deleteIfExists(lock);
+			}
+		}
+	}
+
+		private static ObjectId resolve(Git git, String commit) {
 		try {
 			return git.getRepository().resolve(commit + "^{commit}");
 		}
 		catch (IOException | RuntimeException e) {
 			return null;
+		}
+	}
+
+	/** e.g. {@code svsm-1a2b3c4d5e6f.git}: readable, and distinct for two URLs ending alike. */
+	static String mirrorName(String repository) {
+		String last = repository.replaceAll("[/\\\\]+$", "").replaceAll("^.*[/\\\\:]", "").replaceAll("\\.git$", "");
+		String readable = last.replaceAll("[^A-Za-z0-9._-]", "_");
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(repository.getBytes(StandardCharsets.UTF_8));
+			return (readable.isEmpty() ? "repository" : readable) + "-" + HexFormat.of().formatHex(digest, 0, 6) + ".git";
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/** The commit isn't in the repository: no new mirror would change that. */
+	private static final class CommitNotFound extends IOException {
+
+		CommitNotFound(String message) {
+			super(message);
 		}
 	}
 }

@@ -120,7 +120,7 @@ public final class JobRunner {
 
 	private Outcome execute(Path workspace, LogStreamer log, long started) throws InterruptedException {
 		try {
-			Checkout.run(job.repository(), job.commit(), workspace);
+			Checkout.run(config.workDir(), job.repository(), job.commit(), workspace);
 		}
 		catch (IOException e) {
 			log.line("checkout failed: " + e.getMessage());
