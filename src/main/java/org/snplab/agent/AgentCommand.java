@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.probe.HostProbe;
@@ -29,7 +30,11 @@ public final class AgentCommand {
 			  --kill-grace SECONDS    from TERM to KILL when a job is stopped (default 10)
 			  --vsock-cid-base N      slot s gets SNPLAB_VSOCK_CID = N + s (default 100)
 			  --vsock-port-base N     slot s gets SNPLAB_VSOCK_PORT = N + s (default 10000)
+			  --max-output-mib N      stop a job whose output passes N MiB, before it fills the disk (default 1024)
 			""";
+
+	private static final Set<String> OPTIONS = Set.of("--server", "--token", "--work-dir", "--name", "--slots", "--label",
+			"--kill-grace", "--vsock-cid-base", "--vsock-port-base", "--max-output-mib", "--root");
 
 	private AgentCommand() {
 	}
@@ -79,8 +84,7 @@ public final class AgentCommand {
 				probe = true;
 				continue;
 			}
-			if (!Map.of("--server", 1, "--token", 1, "--work-dir", 1, "--name", 1, "--slots", 1, "--label", 1,
-					"--kill-grace", 1, "--vsock-cid-base", 1, "--vsock-port-base", 1, "--root", 1).containsKey(arg)) {
+			if (!OPTIONS.contains(arg)) {
 				throw new IllegalArgumentException("unknown argument " + args[i]);
 			}
 			if (value == null) {
@@ -117,7 +121,8 @@ public final class AgentCommand {
 		Duration grace = Duration.ofSeconds(number(options, "--kill-grace", 10, 0));
 		int cidBase = number(options, "--vsock-cid-base", AgentConfig.DEFAULT_VSOCK_CID_BASE, 3);
 		int portBase = number(options, "--vsock-port-base", AgentConfig.DEFAULT_VSOCK_PORT_BASE, 0);
-		return new AgentConfig(server, token, workDir, name, slots, labels, grace, cidBase, portBase,
+		long maxOutput = (long) number(options, "--max-output-mib", (int) (AgentConfig.DEFAULT_MAX_OUTPUT_BYTES >> 20), 1) << 20;
+		return new AgentConfig(server, token, workDir, name, slots, labels, grace, cidBase, portBase, maxOutput,
 				AgentConfig.DEFAULT_POLL_WAIT_SECONDS, Path.of("/"));
 	}
 

@@ -10,7 +10,8 @@ import java.util.Map;
  * tests shorten and redirect them.
  */
 public record AgentConfig(URI server, String token, Path workDir, String name, int slots, Map<String, String> labels,
-		Duration killGrace, int vsockCidBase, int vsockPortBase, int pollWaitSeconds, Path probeRoot) {
+		Duration killGrace, int vsockCidBase, int vsockPortBase, long maxOutputBytes, int pollWaitSeconds,
+		Path probeRoot) {
 
 	public static final Path DEFAULT_WORK_DIR = Path.of("agent-work");
 
@@ -19,6 +20,9 @@ public record AgentConfig(URI server, String token, Path workDir, String name, i
 	public static final int DEFAULT_VSOCK_CID_BASE = 100;
 
 	public static final int DEFAULT_VSOCK_PORT_BASE = 10000;
+
+	/** A step that writes more than this (a runaway loop) is stopped before it fills the host's disk. */
+	public static final long DEFAULT_MAX_OUTPUT_BYTES = 1L << 30;
 
 	public static final int DEFAULT_POLL_WAIT_SECONDS = 25;
 
@@ -29,22 +33,27 @@ public record AgentConfig(URI server, String token, Path workDir, String name, i
 	/** Defaults for everything but server, token, work dir and name. */
 	public static AgentConfig of(URI server, String token, Path workDir, String name) {
 		return new AgentConfig(server, token, workDir, name, 1, Map.of(), DEFAULT_KILL_GRACE, DEFAULT_VSOCK_CID_BASE,
-				DEFAULT_VSOCK_PORT_BASE, DEFAULT_POLL_WAIT_SECONDS, Path.of("/"));
+				DEFAULT_VSOCK_PORT_BASE, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_POLL_WAIT_SECONDS, Path.of("/"));
 	}
 
 	public AgentConfig withSlots(int slots) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				pollWaitSeconds, probeRoot);
+				maxOutputBytes, pollWaitSeconds, probeRoot);
 	}
 
 	public AgentConfig withKillGrace(Duration killGrace) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				pollWaitSeconds, probeRoot);
+				maxOutputBytes, pollWaitSeconds, probeRoot);
 	}
 
 	public AgentConfig withPollWaitSeconds(int pollWaitSeconds) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				pollWaitSeconds, probeRoot);
+				maxOutputBytes, pollWaitSeconds, probeRoot);
+	}
+
+	public AgentConfig withMaxOutputBytes(long maxOutputBytes) {
+		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
+				maxOutputBytes, pollWaitSeconds, probeRoot);
 	}
 
 	public Path credentialFile() {

@@ -132,7 +132,8 @@ class AgentCommandIntegrationTests {
 	void parsesEveryOptionAndDefaults() {
 		AgentConfig config = (AgentConfig) AgentCommand.parse(new String[] { "--server", "https://ci.example.org",
 				"--token=t", "--work-dir", "/var/lib/snplab", "--name", "genoa-1", "--slots", "4", "--label", "cpu=genoa",
-				"--label", "snp=true", "--kill-grace", "3", "--vsock-cid-base", "200", "--vsock-port-base", "20000" });
+				"--label", "snp=true", "--kill-grace", "3", "--vsock-cid-base", "200", "--vsock-port-base", "20000",
+				"--max-output-mib", "64" });
 
 		assertThat(config.name()).isEqualTo("genoa-1");
 		assertThat(config.slots()).isEqualTo(4);
@@ -140,12 +141,14 @@ class AgentCommandIntegrationTests {
 		assertThat(config.killGrace()).isEqualTo(Duration.ofSeconds(3));
 		assertThat(config.vsockCidBase()).isEqualTo(200);
 		assertThat(config.vsockPortBase()).isEqualTo(20000);
+		assertThat(config.maxOutputBytes()).isEqualTo(64L << 20);
 		AgentConfig defaults = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x", "--token", "t" });
 		assertThat(defaults.workDir()).isEqualTo(Path.of("agent-work"));
 		assertThat(defaults.slots()).isEqualTo(1);
 		assertThat(defaults.killGrace()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(defaults.vsockCidBase()).isEqualTo(100);
 		assertThat(defaults.vsockPortBase()).isEqualTo(10000);
+		assertThat(defaults.maxOutputBytes()).isEqualTo(1L << 30);
 		assertThat(defaults.name()).isNotBlank();
 	}
 }

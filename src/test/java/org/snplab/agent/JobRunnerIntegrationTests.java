@@ -127,6 +127,22 @@ class JobRunnerIntegrationTests {
 	}
 
 	@Test
+	void aStepWhoseOutputRunsAwayIsStoppedBeforeItFillsTheDisk() throws Exception {
+		startAgent(fastAgent(server, workDir()).withMaxOutputBytes(1L << 20));
+		Path pid = tmp.resolve("yes.pid");
+		server.enqueue(job(1, repo, "echo before", "(echo $BASHPID > " + pid + "; exec yes 'a runaway test loop')",
+				"echo never"));
+
+		Finish finish = server.awaitFinish(1, WAIT);
+
+		assertThat(finish.result()).isEqualTo("failed");
+		assertThat(finish.reason()).isEqualTo("step 2 wrote more than 1 MiB of output: stopped before it fills the host's disk");
+		assertThat(server.log(1)).startsWith("$ echo before\nbefore\n").doesNotContain("$ echo never")
+			.endsWith("step 2 wrote more than 1 MiB of output: stopped before it fills the host's disk\n");
+		assertThat(ProcessGroup.running(pid(pid))).as("the runaway process is killed").isFalse();
+	}
+
+	@Test
 	void timeoutKillsGroupAndReportsTimedOut() throws Exception {
 		startAgent(fastAgent(server, workDir()));
 		Path pids = Files.createDirectories(tmp.resolve("pids"));

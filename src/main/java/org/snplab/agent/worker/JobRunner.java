@@ -1,6 +1,7 @@
 package org.snplab.agent.worker;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,12 +150,14 @@ public final class JobRunner {
 			}
 			groups.add(group);
 			boolean timedOut = false;
+			boolean tooMuchOutput = false;
 			while (!group.waitFor(TICK)) {
 				if (log.failure() instanceof ApiException.LeaseLost) {
 					cancel(CancelReason.LEASE_LOST);
 				}
 				timedOut = System.nanoTime() > deadline;
-				if (canceled.get() != null || timedOut) {
+				tooMuchOutput = outputSize(log) > config.maxOutputBytes();
+				if (canceled.get() != null || timedOut || tooMuchOutput) {
 					group.cancel(config.killGrace());
 					break;
 				}
@@ -168,6 +171,12 @@ public final class JobRunner {
 				log.line(reason);
 				return new Outcome("timed_out", reason, null, false);
 			}
+			if (tooMuchOutput) {
+				String reason = "step " + n + " wrote more than " + (config.maxOutputBytes() >> 20)
+						+ " MiB of output: stopped before it fills the host's disk";
+				log.line(reason);
+				return new Outcome("failed", reason, null, false);
+			}
 			int exit = group.exitValue();
 			if (exit != 0) {
 				log.line("step " + n + " exited " + exit);
@@ -175,6 +184,15 @@ public final class JobRunner {
 			}
 		}
 		return new Outcome("passed", "", 0, false);
+	}
+
+	private static long outputSize(LogStreamer log) {
+		try {
+			return Files.size(log.file());
+		}
+		catch (IOException e) {
+			return 0;
+		}
 	}
 
 	private Map<String, String> environment(Path workspace) {
