@@ -17,6 +17,7 @@ import org.snplab.agent.api.Dtos.Credential;
 import org.snplab.agent.api.Dtos.RegisterRequest;
 import org.snplab.agent.api.Dtos.RegisterResponse;
 import org.snplab.agent.probe.HostProbe;
+import org.snplab.agent.process.StepUser;
 import org.snplab.agent.worker.Retry;
 import org.snplab.agent.worker.SlotWorker;
 
@@ -75,6 +76,13 @@ public final class Agent {
 		int heartbeatSeconds = 10;
 		try {
 			Files.createDirectories(config.workDir());
+			StepUser.of(config.runAs(), config.workDir()); // refuse to start with a user steps can't run as
+		}
+		catch (IOException e) {
+			err.println("agent: " + e.getMessage());
+			return 2;
+		}
+		try {
 			Credential credential;
 			if (Files.exists(config.credentialFile())) {
 				credential = AgentApi.JSON.readValue(Files.readString(config.credentialFile()), Credential.class);

@@ -31,10 +31,11 @@ public final class AgentCommand {
 			  --vsock-cid-base N      slot s gets SNPLAB_VSOCK_CID = N + s (default 100)
 			  --vsock-port-base N     slot s gets SNPLAB_VSOCK_PORT = N + s (default 10000)
 			  --max-output-mib N      stop a job whose output passes N MiB, before it fills the disk (default 1024)
+			  --run-as USER           run steps as this unprivileged user (the agent runs as root)
 			""";
 
 	private static final Set<String> OPTIONS = Set.of("--server", "--token", "--work-dir", "--name", "--slots", "--label",
-			"--kill-grace", "--vsock-cid-base", "--vsock-port-base", "--max-output-mib", "--root");
+			"--kill-grace", "--vsock-cid-base", "--vsock-port-base", "--max-output-mib", "--run-as", "--root");
 
 	private AgentCommand() {
 	}
@@ -123,7 +124,7 @@ public final class AgentCommand {
 		int portBase = number(options, "--vsock-port-base", AgentConfig.DEFAULT_VSOCK_PORT_BASE, 0);
 		long maxOutput = (long) number(options, "--max-output-mib", (int) (AgentConfig.DEFAULT_MAX_OUTPUT_BYTES >> 20), 1) << 20;
 		return new AgentConfig(server, token, workDir, name, slots, labels, grace, cidBase, portBase, maxOutput,
-				AgentConfig.DEFAULT_POLL_WAIT_SECONDS, Path.of("/"));
+				options.get("--run-as"), AgentConfig.DEFAULT_POLL_WAIT_SECONDS, Path.of("/"));
 	}
 
 	private static String required(Map<String, String> options, String name) {

@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Everything the agent is told on its command line. {@code pollWaitSeconds} and {@code probeRoot} have no flag;
+ * Everything the agent is told on its command line ({@code runAs} null: steps run as the agent's user). {@code pollWaitSeconds} and {@code probeRoot} have no flag;
  * tests shorten and redirect them.
  */
 public record AgentConfig(URI server, String token, Path workDir, String name, int slots, Map<String, String> labels,
-		Duration killGrace, int vsockCidBase, int vsockPortBase, long maxOutputBytes, int pollWaitSeconds,
+		Duration killGrace, int vsockCidBase, int vsockPortBase, long maxOutputBytes, String runAs, int pollWaitSeconds,
 		Path probeRoot) {
 
 	public static final Path DEFAULT_WORK_DIR = Path.of("agent-work");
@@ -33,27 +33,32 @@ public record AgentConfig(URI server, String token, Path workDir, String name, i
 	/** Defaults for everything but server, token, work dir and name. */
 	public static AgentConfig of(URI server, String token, Path workDir, String name) {
 		return new AgentConfig(server, token, workDir, name, 1, Map.of(), DEFAULT_KILL_GRACE, DEFAULT_VSOCK_CID_BASE,
-				DEFAULT_VSOCK_PORT_BASE, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_POLL_WAIT_SECONDS, Path.of("/"));
+				DEFAULT_VSOCK_PORT_BASE, DEFAULT_MAX_OUTPUT_BYTES, null, DEFAULT_POLL_WAIT_SECONDS, Path.of("/"));
 	}
 
 	public AgentConfig withSlots(int slots) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, pollWaitSeconds, probeRoot);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot);
 	}
 
 	public AgentConfig withKillGrace(Duration killGrace) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, pollWaitSeconds, probeRoot);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot);
 	}
 
 	public AgentConfig withPollWaitSeconds(int pollWaitSeconds) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, pollWaitSeconds, probeRoot);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot);
 	}
 
 	public AgentConfig withMaxOutputBytes(long maxOutputBytes) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, pollWaitSeconds, probeRoot);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot);
+	}
+
+	public AgentConfig withRunAs(String runAs) {
+		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot);
 	}
 
 	public Path credentialFile() {

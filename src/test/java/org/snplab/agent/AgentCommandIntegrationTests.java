@@ -133,7 +133,7 @@ class AgentCommandIntegrationTests {
 		AgentConfig config = (AgentConfig) AgentCommand.parse(new String[] { "--server", "https://ci.example.org",
 				"--token=t", "--work-dir", "/var/lib/snplab", "--name", "genoa-1", "--slots", "4", "--label", "cpu=genoa",
 				"--label", "snp=true", "--kill-grace", "3", "--vsock-cid-base", "200", "--vsock-port-base", "20000",
-				"--max-output-mib", "64" });
+				"--max-output-mib", "64", "--run-as", "snplab-step" });
 
 		assertThat(config.name()).isEqualTo("genoa-1");
 		assertThat(config.slots()).isEqualTo(4);
@@ -142,6 +142,7 @@ class AgentCommandIntegrationTests {
 		assertThat(config.vsockCidBase()).isEqualTo(200);
 		assertThat(config.vsockPortBase()).isEqualTo(20000);
 		assertThat(config.maxOutputBytes()).isEqualTo(64L << 20);
+		assertThat(config.runAs()).isEqualTo("snplab-step");
 		AgentConfig defaults = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x", "--token", "t" });
 		assertThat(defaults.workDir()).isEqualTo(Path.of("agent-work"));
 		assertThat(defaults.slots()).isEqualTo(1);
@@ -149,6 +150,7 @@ class AgentCommandIntegrationTests {
 		assertThat(defaults.vsockCidBase()).isEqualTo(100);
 		assertThat(defaults.vsockPortBase()).isEqualTo(10000);
 		assertThat(defaults.maxOutputBytes()).isEqualTo(1L << 30);
+		assertThat(defaults.runAs()).as("steps run as the agent's user").isNull();
 		assertThat(defaults.name()).isNotBlank();
 	}
 }

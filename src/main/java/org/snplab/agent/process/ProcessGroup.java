@@ -4,12 +4,13 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One step, started as {@code setsid bash -e -c STEP} so that it leads a process group of its own: everything it
+ * One step, started as {@code setsid [setpriv ...] bash -e -c STEP} so that it leads a process group of its own: everything it
  * starts, including children that background themselves or re-parent (a QEMU that forks), stays in that group and
  * can be signalled at once. The JDK's child is never a group leader, so setsid doesn't fork and the group id is
  * the child's pid.
@@ -27,15 +28,20 @@ public final class ProcessGroup {
 	}
 
 	/**
-	 * Starts the step with stdout and stderr appended to {@code output}: a file, not a pipe, so that a background
-	 * child still holding the output open can never stall the agent after the step's shell exited.
+	 * Starts the step, as {@code user}, with stdout and stderr appended to {@code output}: a file the agent opened,
+	 * not a pipe, so that a background child still holding the output open can never stall the agent after the
+	 * step's shell exited.
 	 */
-	public static ProcessGroup start(String step, Path cwd, Map<String, String> env, Path output) throws IOException {
-		ProcessBuilder builder = new ProcessBuilder(List.of("setsid", "bash", "-e", "-c", step))
+	public static ProcessGroup start(String step, Path cwd, Map<String, String> env, Path output, StepUser user)
+			throws IOException {
+		List<String> command = new ArrayList<>(List.of("setsid"));
+		command.addAll(user.prefix("bash", "-e", "-c", step));
+		ProcessBuilder builder = new ProcessBuilder(command)
 			.directory(cwd.toFile())
 			.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+		builder.environment().putAll(user.environment(cwd));
 		builder.environment().putAll(env);
 		return new ProcessGroup(builder.start());
 	}

@@ -17,6 +17,7 @@ import org.snplab.agent.api.ApiException;
 import org.snplab.agent.api.Dtos.Finish;
 import org.snplab.agent.api.Dtos.Job;
 import org.snplab.agent.process.ProcessGroup;
+import org.snplab.agent.process.StepUser;
 
 /**
  * Runs one job attempt from checkout to finish. It always ends in the same cleanup: kill what is left of the
@@ -120,12 +121,21 @@ public final class JobRunner {
 	}
 
 	private Outcome execute(Path workspace, LogStreamer log, long started) throws InterruptedException {
+		StepUser user;
 		try {
 			Checkout.run(config.workDir(), job.repository(), job.commit(), workspace);
 		}
 		catch (IOException e) {
 			log.line("checkout failed: " + e.getMessage());
 			return new Outcome("infra_error", "checkout failed: " + e.getMessage(), null, false);
+		}
+		try {
+			user = StepUser.of(config.runAs(), config.workDir());
+			user.own(workspace);
+		}
+		catch (IOException e) {
+			log.line("steps can't run: " + e.getMessage());
+			return new Outcome("infra_error", "steps can't run: " + e.getMessage(), null, false);
 		}
 		long deadline = started + Duration.ofSeconds(job.timeoutSeconds()).toNanos();
 		Map<String, String> env = environment(workspace);
@@ -142,7 +152,7 @@ public final class JobRunner {
 			log.line("$ " + step);
 			ProcessGroup group;
 			try {
-				group = ProcessGroup.start(step, workspace, env, log.file());
+				group = ProcessGroup.start(step, workspace, env, log.file(), user);
 			}
 			catch (IOException e) {
 				log.line("step " + n + " could not start: " + e.getMessage());

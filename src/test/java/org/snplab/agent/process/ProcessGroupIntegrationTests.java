@@ -19,7 +19,7 @@ class ProcessGroupIntegrationTests {
 	void stepLeadsItsOwnGroupAndWritesMergedOutput() throws Exception {
 		Path out = tmp.resolve("out");
 		ProcessGroup group = ProcessGroup.start("echo $FOO; echo err >&2; ps -o pgid= -p $$ | tr -d ' '", tmp, Map.of("FOO", "x"),
-				out);
+				out, StepUser.AGENT);
 
 		assertThat(group.waitFor(Duration.ofSeconds(10))).isTrue();
 		assertThat(group.exitValue()).isZero();
@@ -28,7 +28,8 @@ class ProcessGroupIntegrationTests {
 
 	@Test
 	void cancelKillsBackgroundedChildrenAndIsIdempotent() throws Exception {
-		ProcessGroup group = ProcessGroup.start("sleep 300 & echo $! > bg; sleep 300", tmp, Map.of(), tmp.resolve("out"));
+		ProcessGroup group = ProcessGroup.start("sleep 300 & echo $! > bg; sleep 300", tmp, Map.of(), tmp.resolve("out"),
+				StepUser.AGENT);
 		long background = awaitPid(tmp.resolve("bg"));
 
 		group.cancel(Duration.ofSeconds(5));
@@ -42,7 +43,7 @@ class ProcessGroupIntegrationTests {
 	void cancelEscalatesToKillWhenTermIsIgnored() throws Exception {
 		// An ignored signal stays ignored in children, so the whole group shrugs off TERM.
 		ProcessGroup group = ProcessGroup.start("trap '' TERM; sleep 300 & echo $! > bg; sleep 300", tmp, Map.of(),
-				tmp.resolve("out"));
+				tmp.resolve("out"), StepUser.AGENT);
 		long background = awaitPid(tmp.resolve("bg"));
 		long started = System.nanoTime();
 
