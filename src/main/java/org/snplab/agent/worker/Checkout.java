@@ -16,8 +16,10 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.util.FileUtils;
 
 /**
@@ -32,7 +34,7 @@ final class Checkout {
 
 	private static final RefSpec TAGS = new RefSpec("+refs/tags/*:refs/tags/*");
 
-	/** One fetch at a time per mirror; slots checking out other repositories don't wait. */
+	/** Slots checking out other repositories don't wait for each other. */
 	private static final Map<Path, Object> MIRROR_LOCKS = new ConcurrentHashMap<>();
 
 	private Checkout() {
@@ -40,7 +42,16 @@ final class Checkout {
 
 	/** Throws with a message fit for the job's finish reason. */
 	static void run(Path workDir, String repository, String commit, Path workspace) throws IOException {
-		Path mirror = mirrorWith(workDir, repository, commit);
+		Path mirror = workDir.resolve("mirrors").resolve(mirrorName(repository)).toAbsolutePath();
+		// One checkout at a time per mirror: JGit shares an alternate's repository object JVM-wide (RepositoryCache),
+		// and a checkout must neither read it while a fetch changes it nor close it under another checkout.
+		synchronized (MIRROR_LOCKS.computeIfAbsent(mirror, path -> new Object())) {
+			fetchCommit(mirror, repository, commit);
+			checkoutFrom(mirror, repository, commit, workspace);
+		}
+	}
+
+	private static void checkoutFrom(Path mirror, String repository, String commit, Path workspace) throws IOException {
 		try (Git git = Git.init().setDirectory(workspace.toFile()).call()) {
 			StoredConfig config = git.getRepository().getConfig();
 			config.setString("remote", "origin", "url", repository);
@@ -54,38 +65,40 @@ final class Checkout {
 		}
 		// Opened again so the object database sees the alternates written above.
 		try (Git git = Git.open(workspace.toFile())) {
-			git.checkout().setName(commit).call();
+			try {
+				git.checkout().setName(commit).call();
+			}
+			finally {
+				// So closing the workspace closes the mirror too, and the next job reads it afresh.
+				RepositoryCache.unregister(RepositoryCache.FileKey.exact(mirror.toFile(), FS.DETECTED));
+			}
 		}
 		catch (GitAPIException | RuntimeException e) {
 			throw new IOException(e.getMessage(), e);
 		}
 	}
 
-	/** The repository's mirror, holding the commit: fetched if it doesn't yet, made anew if it is broken. */
-	static Path mirrorWith(Path workDir, String repository, String commit) throws IOException {
-		Path mirror = workDir.resolve("mirrors").resolve(mirrorName(repository)).toAbsolutePath();
-		synchronized (MIRROR_LOCKS.computeIfAbsent(mirror, path -> new Object())) {
+	/** Makes the mirror hold the commit: fetched if it doesn't yet, made anew if it is broken. */
+	private static void fetchCommit(Path mirror, String repository, String commit) throws IOException {
+		try {
+			fetchInto(mirror, repository, commit);
+		}
+		catch (TransportException | InvalidRemoteException unreachable) {
+			// The remote's problem (network, GitHub), not the mirror's: keep what it holds.
+			throw new IOException(unreachable.getMessage(), unreachable);
+		}
+		catch (IOException | GitAPIException | RuntimeException broken) {
+			if (broken instanceof CommitNotFound notFound) {
+				throw notFound;
+			}
+			// Anything else means a broken mirror (e.g. a fetch killed half-way): start it over, once.
+			FileUtils.delete(mirror.toFile(), FileUtils.RECURSIVE | FileUtils.IGNORE_ERRORS);
 			try {
 				fetchInto(mirror, repository, commit);
 			}
-			catch (TransportException | InvalidRemoteException unreachable) {
-				// The remote's problem (network, GitHub), not the mirror's: keep what it holds.
-				throw new IOException(unreachable.getMessage(), unreachable);
+			catch (GitAPIException | RuntimeException e) {
+				throw new IOException(e.getMessage(), e);
 			}
-			catch (IOException | GitAPIException | RuntimeException broken) {
-				if (broken instanceof CommitNotFound notFound) {
-					throw notFound;
-				}
-				// Anything else means a broken mirror (e.g. a fetch killed half-way): start it over, once.
-				FileUtils.delete(mirror.toFile(), FileUtils.RECURSIVE | FileUtils.IGNORE_ERRORS);
-				try {
-					fetchInto(mirror, repository, commit);
-				}
-				catch (GitAPIException | RuntimeException e) {
-					throw new IOException(e.getMessage(), e);
-				}
-			}
-			return mirror;
 		}
 	}
 
