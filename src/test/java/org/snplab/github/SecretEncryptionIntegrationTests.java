@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -59,11 +60,15 @@ class SecretEncryptionIntegrationTests extends GithubIntegrationTest {
 		repositories.invalidate();
 	}
 
-	/** Tables are truncated behind the cache's back: drop what this class added so other classes never see it. */
+	/**
+	 * Tables are truncated behind the cache's back: drop what this class added so other classes never see it, and
+	 * read them once, so the next test's unreadable secrets are news to the log again.
+	 */
 	@AfterEach
 	void forget() {
 		db.sql("delete from github_repository").update();
 		repositories.invalidate();
+		repositories.entries();
 	}
 
 	@Test
@@ -103,13 +108,8 @@ class SecretEncryptionIntegrationTests extends GithubIntegrationTest {
 	}
 
 	@Test
-	void aSecretEncryptedUnderAnotherKeyIsReportedUnreadableItsWebhooksRefusedAndSavingItAgainFixesIt(
-			CapturedOutput output) {
-		SecretEncryptor otherKey = otherKey();
-		insert(ADDED, otherKey.encrypt(ADDED_SECRET), otherKey.encrypt(ADDED_TOKEN));
-		// An override of a configured repository must not fall back to application.yml's secret either.
-		insert(SVSM, otherKey.encrypt(SECRET), null);
-		repositories.invalidate();
+	void aSecretEncryptedUnderAnotherKeyIsReportedUnreadableAndItsWebhooksRefusedWhileOthersWork(CapturedOutput output) {
+		savedUnderAnotherKey();
 		assertThat(migration.encryptPlainSecrets()).as("never taken for plain text").isZero();
 
 		Map<String, JsonNode> listed = listed();
@@ -119,6 +119,7 @@ class SecretEncryptionIntegrationTests extends GithubIntegrationTest {
 		assertThat(listed.get(SVSM).get("webhookSecretUnreadable").asBoolean()).isTrue();
 		assertThat(listed.get(SVSM).get("tokenUnreadable").asBoolean()).isFalse();
 		assertThat(listed.get(HELLO).get("webhookSecretUnreadable").asBoolean()).isFalse();
+		assertThat(repositories.find(SVSM).orElseThrow().webhookSecret()).as("not application.yml's").isNull();
 		assertThat(output.getAll()).contains("Refusing the webhooks of " + ADDED + ": the webhook secret stored for "
 				+ ADDED + " can't be decrypted", "Refusing the webhooks of " + SVSM, "an admin must enter it again",
 				"No commit statuses or reconciling for " + ADDED + ": the token stored for " + ADDED);
@@ -141,11 +142,28 @@ class SecretEncryptionIntegrationTests extends GithubIntegrationTest {
 				"class=\"token unreadable\">unreadable<");
 		assertThat(row(page, HELLO)).contains("class=\"webhook-secret\">yes<");
 		assertThat(browser.get("/repositories/" + ADDED + "/edit").body()).contains("Unreadable: the stored secret");
+	}
+
+	@Test
+	void savingOtherFieldsKeepsAnUnreadableSecretAndEnteringItAgainFixesIt(CapturedOutput output) {
+		savedUnderAnotherKey();
+
+		String unreadable = (String) storedSecrets(ADDED).get("webhook_secret");
+		HttpApi.Response otherFields = admin.put("/api/repositories/" + ADDED, Map.of("trustedUsers", List.of("friend")));
+		assertThat(otherFields.status()).as("the unreadable secret counts as set: " + otherFields.body()).isEqualTo(200);
+		assertThat(otherFields.json().get("webhookSecretUnreadable").asBoolean()).isTrue();
+		assertThat(storedSecrets(ADDED).get("webhook_secret")).as("kept for when the key is restored").isEqualTo(unreadable);
+
+		repositories.invalidate();
+		repositories.entries();
+		assertThat(output.getAll().split("Refusing the webhooks of " + ADDED, -1)).as("logged once, not at every read")
+			.hasSize(2);
 
 		HttpApi.Response saved = admin.put("/api/repositories/" + ADDED, Map.of("webhookSecret", "a-new-secret"));
 		assertThat(saved.json().get("webhookSecretUnreadable").asBoolean()).isFalse();
 		assertThat(saved.json().get("tokenUnreadable").asBoolean()).as("not entered again yet").isTrue();
 		assertThat(ping(ADDED, "a-new-secret").status()).isEqualTo(200);
+		FormSession browser = FormSession.logIn(baseUrl(), "admin", ADMIN_PASSWORD);
 		browser.get("/repositories/" + ADDED + "/edit");
 		assertThat(browser.post("/repositories/" + ADDED + "/edit", Map.of("token", "a-new-token", "_reapproveOnPush", "on"))
 			.status()).isEqualTo(302);
@@ -189,6 +207,17 @@ class SecretEncryptionIntegrationTests extends GithubIntegrationTest {
 		Map<String, Object> stored = storedSecrets(ADDED);
 		assertThat(secondInstance.decrypt((String) stored.get("webhook_secret"))).isEqualTo(ADDED_SECRET);
 		assertThat(secondInstance.decrypt((String) stored.get("token"))).isEqualTo(ADDED_TOKEN);
+	}
+
+	/**
+	 * {@link #ADDED}'s secret and token, and an override of {@link #SVSM}'s secret (which must not fall back to
+	 * application.yml's), as a server with another key (a lost one, or another instance's) saved them.
+	 */
+	private void savedUnderAnotherKey() {
+		SecretEncryptor otherKey = otherKey();
+		insert(ADDED, otherKey.encrypt(ADDED_SECRET), otherKey.encrypt(ADDED_TOKEN));
+		insert(SVSM, otherKey.encrypt(SECRET), null);
+		repositories.invalidate();
 	}
 
 	/** What a server with another key (a lost one, or another instance's) wrote. */

@@ -26,12 +26,14 @@ class SecretEncryptorUnitTests {
 
 	@Test
 	void refusesAValueChangedInTheDatabase() {
-		byte[] bytes = Base64.getDecoder().decode(encryptor.encrypt(SECRET).substring(3));
-		bytes[bytes.length - 20] ^= 1;
-		String tampered = "v1:" + Base64.getEncoder().encodeToString(bytes);
+		String stored = encryptor.encrypt(SECRET);
+		// The IV's first byte: unauthenticated encryption (CBC) would decrypt that to a subtly different secret.
+		String changedIv = flipped(stored, 0);
+		String changedCiphertext = flipped(stored, 14);
 
-		for (String stored : new String[] { tampered, tampered.substring(0, 12), "v1:not base64!", "v1:" }) {
-			assertThatThrownBy(() -> encryptor.decrypt(stored)).as(stored)
+		for (String tampered : new String[] { changedIv, changedCiphertext, stored.substring(0, stored.length() - 4),
+				stored.substring(0, 12), "v1:not base64!", "v1:" }) {
+			assertThatThrownBy(() -> encryptor.decrypt(tampered)).as(tampered)
 				.isInstanceOf(SecretEncryptor.UnreadableSecretException.class);
 		}
 	}
@@ -53,6 +55,13 @@ class SecretEncryptorUnitTests {
 		String newer = "v2:" + encryptor.encrypt(SECRET).substring(3);
 		assertThat(SecretEncryptor.isEncrypted(newer)).isTrue();
 		assertThatThrownBy(() -> encryptor.decrypt(newer)).isInstanceOf(SecretEncryptor.UnreadableSecretException.class);
+	}
+
+	/** The stored value with one bit of that byte (of IV, ciphertext and tag) flipped. */
+	private static String flipped(String stored, int index) {
+		byte[] bytes = Base64.getDecoder().decode(stored.substring(3));
+		bytes[index] ^= 1;
+		return "v1:" + Base64.getEncoder().encodeToString(bytes);
 	}
 
 	private static SecretEncryptor encryptor() {
