@@ -11,10 +11,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param dataDir where the embedded database, git mirrors and artifacts live
  * @param baseUrl how maintainers reach this server; links in commit statuses point here
+ * @param secretsKey encrypts the secrets kept in the database: 32 random bytes in base64; unset, one is generated
+ * into {@code <dataDir>/secrets.key} at the first start (see {@code github.SecretsKey})
  */
 @ConfigurationProperties("snplab")
 public record SnplabProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("http://localhost:8080") String baseUrl,
-		@DefaultValue Agent agent, @DefaultValue Queue queue, @DefaultValue Logs logs, @DefaultValue Artifacts artifacts) {
+		String secretsKey, @DefaultValue Agent agent, @DefaultValue Queue queue, @DefaultValue Logs logs, @DefaultValue Artifacts artifacts) {
 
 	/**
 	 * @param registrationToken shared secret a new agent presents once to get its own credential

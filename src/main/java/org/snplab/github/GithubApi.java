@@ -31,10 +31,13 @@ class GithubApi {
 
 	private final GithubProperties properties;
 
+	private final Repositories repositories;
+
 	private final JsonMapper json;
 
-	GithubApi(GithubProperties properties, JsonMapper json) {
+	GithubApi(GithubProperties properties, Repositories repositories, JsonMapper json) {
 		this.properties = properties;
+		this.repositories = repositories;
 		this.json = json;
 	}
 
@@ -107,6 +110,12 @@ class GithubApi {
 	private HttpResponse<String> send(GithubProperties.Repository repository, String method, String url, String body)
 			throws IOException {
 		String path = url.substring(apiUrl().length());
+		// Without its token a call would fail at GitHub with a less helpful answer (or list a private repository as
+		// missing): say why here.
+		if (repositories.entry(repository.name()).map(Repositories.Entry::tokenUnreadable).orElse(false)) {
+			throw new GithubApiException(method + " " + path + " not sent: "
+					+ Repositories.whyUnreadable("token", repository.name()));
+		}
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
 			.timeout(Duration.ofSeconds(30))
 			.header("Accept", "application/vnd.github+json")

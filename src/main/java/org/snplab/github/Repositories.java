@@ -6,12 +6,17 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -21,30 +26,36 @@ import org.springframework.stereotype.Service;
  * {@code github_repository} that admins write through {@link RepositoryAdministration}. A row with a configured name
  * (case-insensitive) replaces that entry, taking the configured clone URL, secret and token where it has none; other rows add
  * repositories. Read through a cache of {@link #MAX_AGE_NANOS}: writes here invalidate it at once, other server
- * instances see them within that time.
+ * instances see them within that time. Webhook secrets and tokens are stored encrypted ({@link SecretEncryptor}); one
+ * that can't be decrypted is reported in the log once and served as unreadable, never as another secret.
  */
 @Service
 class Repositories {
 
 	static final long MAX_AGE_NANOS = 2_000_000_000L;
 
+	private static final Logger log = LoggerFactory.getLogger(Repositories.class);
+
 	private final GithubProperties properties;
 
 	private final JdbcClient db;
 
+	private final SecretEncryptor encryptor;
+
 	private volatile Snapshot snapshot;
 
-	Repositories(GithubProperties properties, JdbcClient db) {
+	/** The unreadable secrets the log has been told about. */
+	private volatile Set<String> reported = Set.of();
+
+	Repositories(GithubProperties properties, JdbcClient db, SecretEncryptor encryptor) {
 		this.properties = properties;
 		this.db = db;
+		this.encryptor = encryptor;
 	}
 
 	/** The repository of that full name ({@code owner/name}); GitHub names are case-insensitive. */
 	Optional<GithubProperties.Repository> find(String fullName) {
-		if (fullName == null) {
-			return Optional.empty();
-		}
-		return Optional.ofNullable(current().byName.get(fullName.toLowerCase(Locale.ROOT))).map(Entry::repository);
+		return entry(fullName).map(Entry::repository);
 	}
 
 	/** Every repository served: the configured ones in their order (overrides in place), then added ones by name. */
@@ -57,7 +68,11 @@ class Repositories {
 		return current().entries;
 	}
 
+	/** Like {@link #find}, with where it comes from and whether its stored secrets can be decrypted. */
 	Optional<Entry> entry(String fullName) {
+		if (fullName == null) {
+			return Optional.empty();
+		}
 		return Optional.ofNullable(current().byName.get(fullName.toLowerCase(Locale.ROOT)));
 	}
 
@@ -67,8 +82,8 @@ class Repositories {
 	}
 
 	/**
-	 * Inserts or replaces the row of {@code repository.name()}; a null secret or token keeps the row's current one
-	 * (and otherwise falls back to the configured one when read).
+	 * Inserts or replaces the row of {@code repository.name()}, its secret and token encrypted; a null secret or token
+	 * keeps the row's current one (and otherwise falls back to the configured one when read).
 	 *
 	 * @param cloneUrl the clone URL as given, null for the configured one, else GitHub's (the record always has one)
 	 */
@@ -84,8 +99,8 @@ class Repositories {
 					  protected_branches = excluded.protected_branches, trusted_users = excluded.trusted_users,
 					  approve_label = excluded.approve_label, reapprove_on_push = excluded.reapprove_on_push,
 					  updated_at = now()""")
-				.params(repository.name(), cloneUrl, repository.webhookSecret(), repository.token(),
-						repository.protectedBranches().toArray(String[]::new),
+				.params(repository.name(), cloneUrl, encryptor.encrypt(repository.webhookSecret()),
+						encryptor.encrypt(repository.token()), repository.protectedBranches().toArray(String[]::new),
 						repository.trustedUsers().toArray(String[]::new), repository.approveLabel(),
 						repository.reapproveOnPush())
 				.update();
@@ -109,6 +124,13 @@ class Repositories {
 		snapshot = null;
 	}
 
+	/** What to say, to an admin or a webhook's sender, about a stored webhook secret or token this key can't decrypt. */
+	static String whyUnreadable(String what, String fullName) {
+		return "the " + what + " stored for " + fullName + " can't be decrypted with this server's secrets key (it "
+				+ "changed or was lost): an admin must enter it again (/repositories or PUT /api/repositories/" + fullName
+				+ "), or restore the key it was saved with (snplab.secrets-key, else <data-dir>/secrets.key)";
+	}
+
 	private Snapshot current() {
 		Snapshot current = snapshot;
 		if (current == null || System.nanoTime() - current.readAt > MAX_AGE_NANOS) {
@@ -123,26 +145,52 @@ class Repositories {
 		List<Row> rows = db.sql("""
 				select name, clone_url, webhook_secret, token, protected_branches, trusted_users, approve_label,
 				  reapprove_on_push from github_repository order by lower(name)""")
-			.query(Repositories::row)
+			.query(this::row)
 			.list();
 		Map<String, Row> stored = rows.stream()
 			.collect(Collectors.toMap(row -> row.name.toLowerCase(Locale.ROOT), Function.identity(), (a, b) -> a));
 		List<Entry> entries = new ArrayList<>();
 		for (GithubProperties.Repository configured : properties.repositories()) {
 			Row row = stored.remove(configured.name().toLowerCase(Locale.ROOT));
-			entries.add(row == null ? new Entry(configured, Source.CONFIG, true) : new Entry(row.over(configured), Source.DATABASE, true));
+			entries.add(row == null ? new Entry(configured, Source.CONFIG, true, false, false) : row.entry(configured));
 		}
 		stored.values().stream()
 			.sorted(Comparator.comparing(row -> row.name.toLowerCase(Locale.ROOT)))
-			.forEach(row -> entries.add(new Entry(row.over(null), Source.DATABASE, false)));
+			.forEach(row -> entries.add(row.entry(null)));
 		Map<String, Entry> byName = entries.stream()
 			.collect(Collectors.toMap(e -> e.repository().name().toLowerCase(Locale.ROOT), Function.identity(), (a, b) -> a));
+		report(entries);
 		return new Snapshot(readAt, List.copyOf(entries), byName);
 	}
 
-	private static Row row(ResultSet rs, int i) throws SQLException {
-		return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), strings(rs.getArray(5)),
-				strings(rs.getArray(6)), rs.getString(7), rs.getBoolean(8));
+	/** Logs each unreadable secret once: when a read first finds it so, and again if it breaks after being fixed. */
+	private void report(List<Entry> entries) {
+		Set<String> now = new HashSet<>();
+		for (Entry entry : entries) {
+			String name = entry.repository().name();
+			if (entry.webhookSecretUnreadable()) {
+				now.add("Refusing the webhooks of " + name + ": " + whyUnreadable("webhook secret", name));
+			}
+			if (entry.tokenUnreadable()) {
+				now.add("No commit statuses or reconciling for " + name + ": " + whyUnreadable("token", name));
+			}
+		}
+		now.stream().filter(message -> !reported.contains(message)).forEach(log::warn);
+		reported = now;
+	}
+
+	private Row row(ResultSet rs, int i) throws SQLException {
+		return new Row(rs.getString(1), rs.getString(2), decrypt(rs.getString(3)), decrypt(rs.getString(4)),
+				strings(rs.getArray(5)), strings(rs.getArray(6)), rs.getString(7), rs.getBoolean(8));
+	}
+
+	private Secret decrypt(String stored) {
+		try {
+			return new Secret(encryptor.decrypt(stored), false);
+		}
+		catch (SecretEncryptor.UnreadableSecretException ex) {
+			return new Secret(null, true);
+		}
 	}
 
 	private static List<String> strings(Array array) throws SQLException {
@@ -160,21 +208,51 @@ class Repositories {
 	/**
 	 * @param configured whether application.yml names this repository too (then deleting the row only undoes the
 	 * override)
+	 * @param webhookSecretUnreadable whether the row holds a webhook secret this key can't decrypt; the repository's
+	 * is null then, never application.yml's, so its webhooks are refused rather than checked against another secret
+	 * @param tokenUnreadable the same for the token
 	 */
-	record Entry(GithubProperties.Repository repository, Source source, boolean configured) {
+	record Entry(GithubProperties.Repository repository, Source source, boolean configured,
+			boolean webhookSecretUnreadable, boolean tokenUnreadable) {
+
+		/** Whether a webhook secret is stored or configured, readable or not. */
+		boolean hasWebhookSecret() {
+			return webhookSecretUnreadable || isSet(repository.webhookSecret());
+		}
+
+		boolean hasToken() {
+			return tokenUnreadable || isSet(repository.token());
+		}
+
+		private static boolean isSet(String secret) {
+			return secret != null && !secret.isEmpty();
+		}
 	}
 
 	private record Snapshot(long readAt, List<Entry> entries, Map<String, Entry> byName) {
 	}
 
-	private record Row(String name, String cloneUrl, String webhookSecret, String token, List<String> protectedBranches,
+	private record Row(String name, String cloneUrl, Secret webhookSecret, Secret token, List<String> protectedBranches,
 			List<String> trustedUsers, String approveLabel, boolean reapproveOnPush) {
 
-		GithubProperties.Repository over(GithubProperties.Repository configured) {
-			return new GithubProperties.Repository(name, cloneUrl != null || configured == null ? cloneUrl : configured.cloneUrl(),
-					webhookSecret != null || configured == null ? webhookSecret : configured.webhookSecret(),
-					token != null || configured == null ? token : configured.token(), protectedBranches, trustedUsers,
+		/** @param configured application.yml's entry this row overrides, null if none */
+		Entry entry(GithubProperties.Repository configured) {
+			GithubProperties.Repository repository = new GithubProperties.Repository(name,
+					cloneUrl != null || configured == null ? cloneUrl : configured.cloneUrl(),
+					webhookSecret.or(configured == null ? null : configured.webhookSecret()),
+					token.or(configured == null ? null : configured.token()), protectedBranches, trustedUsers,
 					approveLabel, reapproveOnPush);
+			return new Entry(repository, Source.DATABASE, configured != null, webhookSecret.unreadable(),
+					token.unreadable());
+		}
+	}
+
+	/** A stored webhook secret or token, decrypted; {@code value} is null when none is stored or it is unreadable. */
+	private record Secret(String value, boolean unreadable) {
+
+		/** An unset one falls back to application.yml's; an unreadable one doesn't. */
+		String or(String configured) {
+			return value != null || unreadable ? value : configured;
 		}
 	}
 }

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Service;
 /**
  * Admins adding, changing and removing the repositories snplab serves while it runs: the one way in for the JSON API
  * ({@code /api/repositories}) and the dashboard ({@code /repositories}), so both follow {@link RepositoryRules}.
- * Views never carry a secret or token, only whether one is set.
+ * Views never carry a secret or token, only whether one is set and whether it can be decrypted; saving a new one
+ * replaces one that can't.
  */
 @Service
 public class RepositoryAdministration {
@@ -55,7 +56,8 @@ public class RepositoryAdministration {
 	 */
 	public RepositoryView save(String fullName, RepositoryChange change) {
 		String name = RepositoryRules.fullName(fullName);
-		RepositoryRules.Accepted accepted = RepositoryRules.accept(name, change, repositories.find(name));
+		RepositoryRules.Accepted accepted = RepositoryRules.accept(name, change,
+				repositories.entry(name).map(Repositories.Entry::hasWebhookSecret).orElse(false));
 		repositories.save(accepted.repository(), accepted.cloneUrl());
 		return repositories.entry(name).map(RepositoryView::of)
 			.orElseThrow(() -> new IllegalStateException("saved repository " + name + " not found"));

@@ -5,7 +5,6 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -41,14 +40,15 @@ final class RepositoryRules {
 	/**
 	 * The repository to serve after that change, checked, with omitted fields at their defaults.
 	 *
-	 * @param current what is served under that name now, if anything: its secret stands in for an omitted one
+	 * @param hasWebhookSecret whether what is served under that name now has one (readable or not): it stands in for
+	 * an omitted one
 	 */
-	static Accepted accept(String fullName, RepositoryChange change, Optional<GithubProperties.Repository> current) {
+	static Accepted accept(String fullName, RepositoryChange change, boolean hasWebhookSecret) {
 		String cloneUrl = cloneUrl(optionalText("cloneUrl", change.cloneUrl()));
 		String webhookSecret = optionalText("webhookSecret", change.webhookSecret());
 		String token = optionalText("token", change.token());
 		String approveLabel = optionalText("approveLabel", change.approveLabel());
-		if (webhookSecret == null && current.map(r -> r.webhookSecret() == null).orElse(true)) {
+		if (webhookSecret == null && !hasWebhookSecret) {
 			throw new InvalidRepositoryException("webhookSecret", "webhookSecret is required: " + fullName
 					+ " has none yet, and webhooks are only accepted when signed with it");
 		}

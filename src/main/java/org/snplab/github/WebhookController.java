@@ -62,10 +62,16 @@ class WebhookController {
 			throw refuse(deliveryId, event, null, HttpStatus.BAD_REQUEST, "body is not a JSON object");
 		}
 		String name = Payloads.text(payload, "repository", "full_name");
-		GithubProperties.Repository repository = repositories.find(name)
+		Repositories.Entry entry = repositories.entry(name)
 			.orElseThrow(() -> refuse(deliveryId, event, name, HttpStatus.NOT_FOUND, name == null
 					? "the delivery names no repository; only repository webhooks are supported"
 					: "repository " + name + " is not configured here (snplab.repositories)"));
+		GithubProperties.Repository repository = entry.repository();
+		if (entry.webhookSecretUnreadable()) {
+			// Our fault, not the sender's: 503, so GitHub's delivery log shows it for redelivery once it is fixed.
+			throw refuse(deliveryId, event, name, HttpStatus.SERVICE_UNAVAILABLE, "can't check X-Hub-Signature-256: "
+					+ Repositories.whyUnreadable("webhook secret", repository.name()));
+		}
 		if (!WebhookSignature.matches(repository.webhookSecret(), raw, signature)) {
 			throw refuse(deliveryId, event, name, HttpStatus.UNAUTHORIZED, "X-Hub-Signature-256 does not match the body "
 					+ "under the webhook secret configured for " + repository.name());

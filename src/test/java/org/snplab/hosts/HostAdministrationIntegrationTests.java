@@ -126,7 +126,7 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 	}
 
 	private SnplabProperties withoutAutoEnable() {
-		return new SnplabProperties(properties.dataDir(), properties.baseUrl(),
+		return new SnplabProperties(properties.dataDir(), properties.baseUrl(), properties.secretsKey(),
 				new SnplabProperties.Agent(REGISTRATION_TOKEN, false), properties.queue(), properties.logs(),
 				properties.artifacts());
 	}
