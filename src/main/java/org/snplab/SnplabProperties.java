@@ -19,10 +19,11 @@ public record SnplabProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
 		String secretsKey, @DefaultValue Agent agent, @DefaultValue Queue queue, @DefaultValue Logs logs, @DefaultValue Artifacts artifacts) {
 
 	/**
-	 * @param registrationToken shared secret a new agent presents once to get its own credential
+	 * @param registrationToken shared secret a new agent presents once to get its own credential; unset, one is
+	 * generated at the first start and printed once (see {@code hosts.RegistrationToken})
 	 * @param autoEnable whether newly registered hosts take work at once (otherwise an admin enables them)
 	 */
-	public record Agent(@DefaultValue("change-me") String registrationToken, @DefaultValue("true") boolean autoEnable) {
+	public record Agent(String registrationToken, @DefaultValue("true") boolean autoEnable) {
 	}
 
 	/**

@@ -63,7 +63,11 @@ public class HostRegistry {
 
 	private final ApplicationEventPublisher events;
 
-	HostRegistry(JdbcClient db, JsonMapper json, SnplabProperties properties, ApplicationEventPublisher events) {
+	private final RegistrationToken registrationToken;
+
+	HostRegistry(JdbcClient db, JsonMapper json, SnplabProperties properties, ApplicationEventPublisher events,
+			RegistrationToken registrationToken) {
+		this.registrationToken = registrationToken;
 		this.events = events;
 		this.db = db;
 		this.json = json;
@@ -78,7 +82,7 @@ public class HostRegistry {
 	@Transactional
 	public Registration register(String registrationToken, String name, int slots, Map<String, String> labels,
 			Map<String, String> facts) {
-		if (!MessageDigest.isEqual(bytes(registrationToken), bytes(properties.agent().registrationToken()))) {
+		if (!this.registrationToken.matches(registrationToken)) {
 			throw RequestException.unauthorized("registration token rejected");
 		}
 		if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {

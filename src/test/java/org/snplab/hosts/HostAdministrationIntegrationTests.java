@@ -39,7 +39,7 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 
 	@Test
 	void withoutAutoEnableANewHostWaitsForAnAdmin() {
-		HostRegistry registry = new HostRegistry(db, json, withoutAutoEnable(), events);
+		HostRegistry registry = registry(withoutAutoEnable());
 
 		long id = registry.register(REGISTRATION_TOKEN, "donated-1", 1, Map.of(), Map.of()).hostId();
 
@@ -49,7 +49,7 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 
 	@Test
 	void withoutAutoEnableTheRegistrationTokenAloneCannotTakeOverAnApprovedHost() {
-		HostRegistry registry = new HostRegistry(db, json, withoutAutoEnable(), events);
+		HostRegistry registry = registry(withoutAutoEnable());
 		HostRegistry.Registration first = registry.register(REGISTRATION_TOKEN, "donated-2", 1, Map.of(), Map.of());
 		registry.setEnabled(first.hostId(), true);
 
@@ -65,7 +65,7 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 	@Test
 	void aReplacedCredentialStopsWorkingOnEveryServerInstance() {
 		HostRegistry.Registration first = hosts.register(REGISTRATION_TOKEN, "donated-3", 1, Map.of(), Map.of());
-		HostRegistry otherInstance = new HostRegistry(db, json, properties, events);
+		HostRegistry otherInstance = registry(properties);
 		assertThat(otherInstance.authenticate(first.credential())).isPresent(); // now cached there
 
 		hosts.register(REGISTRATION_TOKEN, "donated-3", 1, Map.of(), Map.of());
@@ -123,6 +123,10 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 		assertThat(admin().delete("/api/hosts/999999").status()).isEqualTo(404);
 		assertThat(HttpApi.anonymous(baseUrl()).get("/api/hosts/" + id).status()).isEqualTo(200);
 		assertThat(admin().post("/api/hosts/999999/drain", Map.of()).status()).isEqualTo(404);
+	}
+
+	private HostRegistry registry(SnplabProperties settings) {
+		return new HostRegistry(db, json, settings, events, new RegistrationToken(db, settings));
 	}
 
 	private SnplabProperties withoutAutoEnable() {
