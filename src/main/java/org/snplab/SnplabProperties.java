@@ -18,12 +18,27 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SnplabProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("http://localhost:8080") String baseUrl,
 		String secretsKey, @DefaultValue Agent agent, @DefaultValue Queue queue, @DefaultValue Logs logs, @DefaultValue Artifacts artifacts) {
 
+	/** Never the secrets key: configuration objects end up in logs and error messages. */
+	@Override
+	public String toString() {
+		return "SnplabProperties[dataDir=" + dataDir + ", baseUrl=" + baseUrl + ", secretsKey="
+				+ (secretsKey == null || secretsKey.isBlank() ? "unset" : "(set)") + ", agent=" + agent + ", queue="
+				+ queue + ", logs=" + logs + ", artifacts=" + artifacts + "]";
+	}
+
 	/**
 	 * @param registrationToken shared secret a new agent presents once to get its own credential; unset, one is
 	 * generated at the first start and printed once (see {@code hosts.RegistrationToken})
 	 * @param autoEnable whether newly registered hosts take work at once (otherwise an admin enables them)
 	 */
 	public record Agent(String registrationToken, @DefaultValue("true") boolean autoEnable) {
+
+		/** Never the token: configuration objects end up in logs and error messages. */
+		@Override
+		public String toString() {
+			return "Agent[registrationToken=" + (registrationToken == null ? "unset" : "(set)") + ", autoEnable="
+					+ autoEnable + "]";
+		}
 	}
 
 	/**
