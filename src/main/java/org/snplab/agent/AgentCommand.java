@@ -20,8 +20,9 @@ import org.snplab.agent.probe.HostProbe;
 public final class AgentCommand {
 
 	static final String USAGE = """
-			usage: snplab.jar agent --server URL --token TOKEN [options]
+			usage: snplab.jar agent --server URL [--token TOKEN] [options]
 			       snplab.jar agent --probe [--root DIR]
+			  the registration token: --token, or SNPLAB_REGISTRATION_TOKEN in the environment (not shown by ps)
 			options:
 			  --work-dir DIR          workspaces and credential.json (default ./agent-work)
 			  --name NAME             host name shown by the server (default: this host's name)
@@ -47,7 +48,7 @@ public final class AgentCommand {
 	static int run(String[] args, PrintStream out, PrintStream err) {
 		Object parsed;
 		try {
-			parsed = parse(args);
+			parsed = parse(args, System.getenv());
 		}
 		catch (IllegalArgumentException e) {
 			err.println("agent: " + e.getMessage());
@@ -67,7 +68,7 @@ public final class AgentCommand {
 	}
 
 	/** An {@link AgentConfig}, or the probe root when {@code --probe} was given. */
-	static Object parse(String[] args) {
+	static Object parse(String[] args, Map<String, String> environment) {
 		Map<String, String> options = new LinkedHashMap<>();
 		Map<String, String> labels = new LinkedHashMap<>();
 		boolean probe = false;
@@ -115,7 +116,10 @@ public final class AgentCommand {
 			throw new IllegalArgumentException("--root goes with --probe");
 		}
 		URI server = server(required(options, "--server"));
-		String token = required(options, "--token");
+		String token = options.getOrDefault("--token", environment.get(AgentConfig.TOKEN_VARIABLE));
+		if (token == null || token.isBlank()) {
+			throw new IllegalArgumentException("--token (or " + AgentConfig.TOKEN_VARIABLE + ") is required");
+		}
 		Path workDir = Path.of(options.getOrDefault("--work-dir", AgentConfig.DEFAULT_WORK_DIR.toString()));
 		String name = options.containsKey("--name") ? options.get("--name") : hostname();
 		int slots = number(options, "--slots", 1, 1);

@@ -15,6 +15,12 @@ public record AgentConfig(URI server, String token, Path workDir, String name, i
 
 	public static final Path DEFAULT_WORK_DIR = Path.of("agent-work");
 
+	/**
+	 * Where the agent also takes its registration token from: unlike {@code --token}, the environment isn't shown to
+	 * other users by {@code ps}, and steps never inherit it.
+	 */
+	public static final String TOKEN_VARIABLE = "SNPLAB_REGISTRATION_TOKEN";
+
 	public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
 
 	public static final int DEFAULT_VSOCK_CID_BASE = 100;

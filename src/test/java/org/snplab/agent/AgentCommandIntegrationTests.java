@@ -1,6 +1,7 @@
 package org.snplab.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.snplab.agent.FakeSnplabServer.await;
 import static org.snplab.agent.TestAgents.fastAgent;
 
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -133,7 +135,7 @@ class AgentCommandIntegrationTests {
 		AgentConfig config = (AgentConfig) AgentCommand.parse(new String[] { "--server", "https://ci.example.org",
 				"--token=t", "--work-dir", "/var/lib/snplab", "--name", "genoa-1", "--slots", "4", "--label", "cpu=genoa",
 				"--label", "snp=true", "--kill-grace", "3", "--vsock-cid-base", "200", "--vsock-port-base", "20000",
-				"--max-output-mib", "64", "--run-as", "snplab-step" });
+				"--max-output-mib", "64", "--run-as", "snplab-step" }, Map.of());
 
 		assertThat(config.name()).isEqualTo("genoa-1");
 		assertThat(config.slots()).isEqualTo(4);
@@ -143,7 +145,7 @@ class AgentCommandIntegrationTests {
 		assertThat(config.vsockPortBase()).isEqualTo(20000);
 		assertThat(config.maxOutputBytes()).isEqualTo(64L << 20);
 		assertThat(config.runAs()).isEqualTo("snplab-step");
-		AgentConfig defaults = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x", "--token", "t" });
+		AgentConfig defaults = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x", "--token", "t" }, Map.of());
 		assertThat(defaults.workDir()).isEqualTo(Path.of("agent-work"));
 		assertThat(defaults.slots()).isEqualTo(1);
 		assertThat(defaults.killGrace()).isEqualTo(Duration.ofSeconds(10));
@@ -152,5 +154,18 @@ class AgentCommandIntegrationTests {
 		assertThat(defaults.maxOutputBytes()).isEqualTo(1L << 30);
 		assertThat(defaults.runAs()).as("steps run as the agent's user").isNull();
 		assertThat(defaults.name()).isNotBlank();
+	}
+
+	@Test
+	void theTokenMayComeFromTheEnvironmentInsteadOfTheCommandLine() {
+		AgentConfig fromEnvironment = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x" },
+				Map.of("SNPLAB_REGISTRATION_TOKEN", "from-env"));
+		AgentConfig flagWins = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x", "--token", "flag" },
+				Map.of("SNPLAB_REGISTRATION_TOKEN", "from-env"));
+
+		assertThat(fromEnvironment.token()).isEqualTo("from-env");
+		assertThat(flagWins.token()).isEqualTo("flag");
+		assertThatThrownBy(() -> AgentCommand.parse(new String[] { "--server", "http://x" }, Map.of()))
+			.hasMessage("--token (or SNPLAB_REGISTRATION_TOKEN) is required");
 	}
 }

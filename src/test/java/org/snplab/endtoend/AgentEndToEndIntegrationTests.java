@@ -67,6 +67,27 @@ class AgentEndToEndIntegrationTests extends ServerIntegrationTest {
 	}
 
 	@Test
+	void anAgentGivenItsTokenInTheEnvironmentRegistersAndItsStepsNeverSeeTheToken() throws Exception {
+		TestRepositories repo = TestRepositories.init(temp.resolve("repo"));
+		repo.commit("pipeline", Map.of(".snplab.yml", """
+				jobs:
+				  peek: { steps: [ "echo token=${SNPLAB_REGISTRATION_TOKEN:-none}" ] }
+				"""));
+
+		try (AgentProcess agent = AgentProcess.startWithTokenInEnvironment(baseUrl(), REGISTRATION_TOKEN,
+				temp.resolve("agent"), "agent-env")) {
+			JsonNode run = admin().post("/api/runs", Map.of("repository", repo.url(), "ref", "main")).json();
+			JsonNode finished = awaitRunFinished(run.get("id").asLong());
+
+			JsonNode peek = job(finished, "peek");
+			assertThat(peek.get("state").asString()).isEqualTo("passed");
+			assertThat(peek.get("host").asString()).isEqualTo("agent-env");
+			assertThat(anonymous().get("/api/jobs/" + peek.get("id").asLong() + "/log").body()).contains("token=none")
+				.doesNotContain(REGISTRATION_TOKEN);
+		}
+	}
+
+	@Test
 	void killedAgentsJobIsRetriedOnTheOtherAgentAndFinishesOnce() throws Exception {
 		TestRepositories repo = TestRepositories.init(temp.resolve("repo"));
 		repo.commit("pipeline", Map.of(".snplab.yml", """

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** A real agent: {@code java -cp ... SnplabApplication agent ...} as a child process. */
 public final class AgentProcess implements AutoCloseable {
@@ -16,16 +17,29 @@ public final class AgentProcess implements AutoCloseable {
 
 	public static AgentProcess start(String serverUrl, String token, Path workDir, String name, String... extraArgs)
 			throws IOException {
+		List<String> args = new ArrayList<>(List.of("--token", token));
+		args.addAll(List.of(extraArgs));
+		return start(serverUrl, Map.of(), workDir, name, args);
+	}
+
+	/** An agent given its registration token in the environment ({@code SNPLAB_REGISTRATION_TOKEN}), not argv. */
+	public static AgentProcess startWithTokenInEnvironment(String serverUrl, String token, Path workDir, String name)
+			throws IOException {
+		return start(serverUrl, Map.of("SNPLAB_REGISTRATION_TOKEN", token), workDir, name, List.of());
+	}
+
+	private static AgentProcess start(String serverUrl, Map<String, String> environment, Path workDir, String name,
+			List<String> extraArgs) throws IOException {
 		List<String> command = new ArrayList<>(List.of(ServerProcess.javaBinary(), "-Xmx128m", "-XX:TieredStopAtLevel=1",
 				"-cp", System.getProperty("java.class.path"), "org.snplab.SnplabApplication", "agent", "--server",
-				serverUrl, "--token", token, "--work-dir", workDir.toString(), "--name", name, "--kill-grace", "2"));
-		command.addAll(List.of(extraArgs));
+				serverUrl, "--work-dir", workDir.toString(), "--name", name, "--kill-grace", "2"));
+		command.addAll(extraArgs);
 		Path log = workDir.resolveSibling(name + "-agent.log");
 		java.nio.file.Files.createDirectories(workDir);
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-			.start();
-		return new AgentProcess(process);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+		builder.environment().putAll(environment);
+		return new AgentProcess(builder.start());
 	}
 
 	/** {@code kill -9}: the agent gets no chance to report anything; what its steps started is orphaned. */

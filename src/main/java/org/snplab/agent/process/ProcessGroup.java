@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.snplab.agent.AgentConfig;
+
 /**
  * One step, started as {@code setsid [setpriv ...] bash -e -c STEP} so that it leads a process group of its own: everything it
  * starts, including children that background themselves or re-parent (a QEMU that forks), stays in that group and
@@ -41,6 +43,7 @@ public final class ProcessGroup {
 			.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+		builder.environment().remove(AgentConfig.TOKEN_VARIABLE); // the agent's secret, not the step's
 		builder.environment().putAll(user.environment(cwd));
 		builder.environment().putAll(env);
 		return new ProcessGroup(builder.start());
