@@ -77,6 +77,10 @@ public final class Agent {
 		try {
 			Files.createDirectories(config.workDir());
 			StepUser.of(config.runAs(), config.workDir()); // refuse to start with a user steps can't run as
+			if (config.runAs() == null && StepUser.agentIsRoot()) {
+				err.println("agent: warning: running as root without --run-as: every job's steps run as root too; "
+						+ "give --run-as USER (an unprivileged user in the kvm group)");
+			}
 		}
 		catch (IOException e) {
 			err.println("agent: " + e.getMessage());

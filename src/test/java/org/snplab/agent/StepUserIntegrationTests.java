@@ -100,6 +100,22 @@ class StepUserIntegrationTests {
 	}
 
 	@Test
+	void aRootAgentWithoutRunAsWarnsThatStepsRunAsRoot() throws Exception {
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		agent = new Agent(fastAgent(server, tmp.resolve("work")), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+		assertThat(agent.start()).isZero();
+
+		String warning = "running as root without --run-as: every job's steps run as root too";
+		if (isRoot()) {
+			assertThat(err.toString(StandardCharsets.UTF_8)).contains(warning);
+		}
+		else {
+			assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain(warning);
+		}
+	}
+
+	@Test
 	void theAgentRefusesRootOrAnUnknownUserAsTheStepUser() throws Exception {
 		for (String user : new String[] { "root", "no-such-user-snplab" }) {
 			ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -29,7 +29,7 @@ public record StepUser(String name, int uid, int gid) {
 		if (name == null) {
 			return AGENT;
 		}
-		if (!Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
+		if (!agentIsRoot()) {
 			throw new IOException("--run-as " + name + " needs the agent to run as root");
 		}
 		StepUser user = new StepUser(name, id(name, "-u"), id(name, "-g"));
@@ -41,6 +41,11 @@ public record StepUser(String name, int uid, int gid) {
 					+ ": make it and its parent directories searchable (chmod o+x)");
 		}
 		return user;
+	}
+
+	/** Whether this process (the agent) runs as root. */
+	public static boolean agentIsRoot() throws IOException {
+		return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
 	}
 
 	/** The command that runs {@code command} as this user. */
