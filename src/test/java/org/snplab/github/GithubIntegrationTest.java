@@ -21,6 +21,7 @@ import org.snplab.support.HttpApi;
 import org.snplab.support.ServerIntegrationTest;
 import org.snplab.support.TestRepositories;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -76,9 +77,14 @@ abstract class GithubIntegrationTest extends ServerIntegrationTest {
 		registry.add("snplab.repositories[1].protected-branches[0]", () -> "master");
 	}
 
+	@Autowired
+	Repositories repositories;
+
+	/** The tables were just emptied behind the repositories' cache: it must not answer from before. */
 	@BeforeEach
 	void resetGithub() {
 		github.reset();
+		repositories.invalidate();
 	}
 
 	/** POSTs a delivery signed as GitHub signs it. */

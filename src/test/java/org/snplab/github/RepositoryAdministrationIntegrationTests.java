@@ -7,14 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.snplab.support.HttpApi;
 import org.snplab.support.TestRepositories;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,22 +22,11 @@ class RepositoryAdministrationIntegrationTests extends GithubIntegrationTest {
 
 	static final String ADDED_SECRET = "added-repository-secret";
 
-	@Autowired
-	Repositories repositories;
-
 	HttpApi admin;
 
 	@BeforeEach
 	void admin() {
 		admin = HttpApi.basic(baseUrl(), "admin", ADMIN_PASSWORD);
-		repositories.invalidate();
-	}
-
-	/** Tables are truncated behind the cache's back: drop what this class added so other classes never see it. */
-	@AfterEach
-	void forget() {
-		db.sql("delete from github_repository").update();
-		repositories.invalidate();
 	}
 
 	@Test

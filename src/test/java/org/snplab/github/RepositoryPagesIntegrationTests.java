@@ -6,14 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.snplab.support.FormSession;
 import org.snplab.support.HttpApi;
 import org.snplab.support.TestRepositories;
 
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,22 +27,11 @@ class RepositoryPagesIntegrationTests extends GithubIntegrationTest {
 
 	static final String ADDED_TOKEN = "added-through-the-form-token";
 
-	@Autowired
-	Repositories repositories;
-
 	FormSession admin;
 
 	@BeforeEach
 	void logIn() {
-		repositories.invalidate();
 		admin = FormSession.logIn(baseUrl(), "admin", ADMIN_PASSWORD);
-	}
-
-	/** Tables are truncated behind the cache's back: drop what this class added so other classes never see it. */
-	@AfterEach
-	void forget() {
-		db.sql("delete from github_repository").update();
-		repositories.invalidate();
 	}
 
 	@Test

@@ -41,9 +41,6 @@ class SecretEncryptionIntegrationTests extends GithubIntegrationTest {
 	static final String ADDED_TOKEN = "added-repository-token";
 
 	@Autowired
-	Repositories repositories;
-
-	@Autowired
 	PlainSecretsMigration migration;
 
 	@Autowired
@@ -57,12 +54,11 @@ class SecretEncryptionIntegrationTests extends GithubIntegrationTest {
 	@BeforeEach
 	void admin() {
 		admin = HttpApi.basic(baseUrl(), "admin", ADMIN_PASSWORD);
-		repositories.invalidate();
 	}
 
 	/**
-	 * Tables are truncated behind the cache's back: drop what this class added so other classes never see it, and
-	 * read them once, so the next test's unreadable secrets are news to the log again.
+	 * Drop what this class added and read the table once, so the next test's unreadable secrets are news to the log
+	 * again.
 	 */
 	@AfterEach
 	void forget() {
