@@ -38,6 +38,8 @@ public class HostRegistry {
 
 	private static final Logger log = LoggerFactory.getLogger(HostRegistry.class);
 
+	private static final SecureRandom RANDOM = new SecureRandom();
+
 	private static final String COLUMNS = "id, name, enabled, mode, status, slots, facts::text, (labels || admin_labels)::text, last_seen, mode_reason";
 
 	private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
@@ -58,8 +60,6 @@ public class HostRegistry {
 	private final Map<String, CachedId> hostIdByTokenHash = new ConcurrentHashMap<>();
 
 	private final Map<Long, Cached> hosts = new ConcurrentHashMap<>();
-
-	private final SecureRandom random = new SecureRandom();
 
 	private final ApplicationEventPublisher events;
 
@@ -294,9 +294,10 @@ public class HostRegistry {
 		return new TreeMap<>(json.readValue(text, STRING_MAP));
 	}
 
-	private String newCredential() {
+	/** A random 256-bit secret, URL-safe: host credentials and the generated registration token. */
+	static String newCredential() {
 		byte[] bytes = new byte[32];
-		random.nextBytes(bytes);
+		RANDOM.nextBytes(bytes);
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 

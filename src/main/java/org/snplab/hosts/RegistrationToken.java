@@ -2,8 +2,6 @@ package org.snplab.hosts;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -45,9 +43,7 @@ class RegistrationToken implements ApplicationRunner {
 		if (configured().isPresent() || storedHash().isPresent()) {
 			return;
 		}
-		byte[] bytes = new byte[24];
-		new SecureRandom().nextBytes(bytes);
-		String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+		String token = HostRegistry.newCredential();
 		boolean stored = db.sql("insert into server_setting (name, value) values (?, ?) on conflict (name) do nothing")
 			.params(SETTING, HostRegistry.sha256(token))
 			.update() > 0;
