@@ -7,11 +7,12 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+import org.snplab.support.Fixtures;
 
 /** Real delivery bodies from @octokit/webhooks-examples, as GitHub sends them. */
 final class WebhookFixtures {
 
-	static final Path FILE = Path.of("../shared/fixtures/github-webhooks/api.github.com.json");
+	static final Path FILE = Fixtures.path("github-webhooks/api.github.com.json");
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 

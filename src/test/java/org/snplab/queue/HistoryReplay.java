@@ -19,9 +19,10 @@ import org.snplab.pipeline.Requirements;
 import org.snplab.support.ServerIntegrationTest;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.snplab.support.Fixtures;
 
 /**
- * Replays COCONUT-SVSM's real push and pull-request history ({@code ../shared/fixtures/traces/svsm-history.csv})
+ * Replays COCONUT-SVSM's real push and pull-request history ({@code fixtures/traces/svsm-history.csv})
  * through the real queue on a simulated clock: each push queues a run of one SNP job, a new push to a pull request
  * supersedes (cancels) that pull request's unfinished run as snplab does, and {@code hosts} SNP hosts of one slot
  * claim and finish jobs that take {@code jobSeconds} each. Nothing waits in real time: claims, cancels and finishes go
@@ -29,7 +30,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class HistoryReplay {
 
-	static final Path TRACE = Path.of("../shared/fixtures/traces/svsm-history.csv");
+	static final Path TRACE = Fixtures.path("traces/svsm-history.csv");
 
 	/** The lab's job for every push: COCONUT-SVSM's in-SVSM tests, on an SNP host. */
 	private static final Pipeline PIPELINE = Pipelines.of(new JobSpec("test-in-svsm",

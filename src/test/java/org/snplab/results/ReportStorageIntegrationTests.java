@@ -15,11 +15,12 @@ import org.snplab.web.WebFixtures;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.snplab.support.Fixtures;
 
 /** JUnit reports uploaded through the agent API, stored per job, and shown on the job and test pages. */
 class ReportStorageIntegrationTests extends ServerIntegrationTest {
 
-	private static final Path JUNIT = Path.of("../shared/fixtures/junit");
+	private static final Path JUNIT = Fixtures.path("junit");
 
 	@Autowired
 	RunService runs;

@@ -10,16 +10,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.snplab.support.Fixtures;
 
-/** Every COCONUT-SVSM console log in the shared fixtures, and what the job page points out in it. */
+/** Every COCONUT-SVSM console log in the fixtures, and what the job page points out in it. */
 class WebLogHighlightsUnitTests {
 
-	private static final Path FIXTURES = Path.of("../shared/fixtures/svsm");
+	private static final Path FIXTURES = Fixtures.path("svsm");
 
 	@Test
 	void everySvsmFixtureIsCovered() throws IOException {
 		try (Stream<Path> files = Files.list(FIXTURES)) {
-			assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).containsExactly(
+			assertThat(files.filter(f -> f.toString().endsWith(".txt")).map(f -> f.getFileName().toString()).sorted().toList()).containsExactly(
 					"svsm-test-in-svsm-kvm-entry-failed-virtio-svsm1081-TRUNCATED.txt",
 					"svsm-test-in-svsm-nocc-launch-header-svsm1081-TRUNCATED.txt",
 					"svsm-test-in-svsm-panic-ipi-svsm682.txt",

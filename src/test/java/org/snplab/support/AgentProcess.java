@@ -31,6 +31,7 @@ public final class AgentProcess implements AutoCloseable {
 	private static AgentProcess start(String serverUrl, Map<String, String> environment, Path workDir, String name,
 			List<String> extraArgs) throws IOException {
 		List<String> command = new ArrayList<>(List.of(ServerProcess.javaBinary(), "-Xmx128m", "-XX:TieredStopAtLevel=1",
+				TestTemp.javaOption(),
 				"-cp", System.getProperty("java.class.path"), "org.snplab.SnplabApplication", "agent", "--server",
 				serverUrl, "--work-dir", workDir.toString(), "--name", name, "--kill-grace", "2"));
 		command.addAll(extraArgs);

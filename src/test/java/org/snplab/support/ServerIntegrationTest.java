@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -61,10 +63,25 @@ public abstract class ServerIntegrationTest {
 		registry.add("snplab.queue.poll-sweep", () -> "10m");
 	}
 
+	@Autowired
+	private Scheduler quartz;
+
 	@BeforeEach
-	void emptyTables() {
-		// Ids are never reused (no restart identity): the server caches hosts and requirement sets by id.
-		db.sql("truncate test_result, test_report, log_chunk, artifact, job_attempt, job, run, host, github_delivery, github_run, github_head, github_status, pipeline_schedule, github_repository cascade").update();
+	void emptyTables() throws SchedulerException, InterruptedException {
+		// A background job writing while TRUNCATE takes its locks table by table can deadlock with it (the job holds
+		// job and waits for job_attempt, TRUNCATE the other way round): Quartz's jobs pause for the truncate, and it
+		// takes the tables parents first, the order request-path writers lock them (run, then job, then the rest).
+		quartz.standby();
+		try {
+			while (!quartz.getCurrentlyExecutingJobs().isEmpty()) {
+				Thread.sleep(10);
+			}
+			// Ids are never reused (no restart identity): the server caches hosts and requirement sets by id.
+			db.sql("truncate github_delivery, github_run, run, job, job_attempt, log_chunk, artifact, test_report, test_result, host, github_head, github_status, pipeline_schedule, github_repository cascade").update();
+		}
+		finally {
+			quartz.start();
+		}
 	}
 
 	protected String baseUrl() {

@@ -37,7 +37,8 @@ public final class ServerProcess implements AutoCloseable {
 
 	public static ServerProcess start(Path log, int port, Map<String, String> properties, Map<String, String> environment)
 			throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp",
+		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
+				TestTemp.javaOption(), "-cp",
 				System.getProperty("java.class.path"), "org.snplab.SnplabApplication", "--server.port=" + port));
 		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -24,6 +24,8 @@ public final class TestDatabases {
 
 	private static String adminUrl;
 
+	private static EmbeddedPostgres embedded;
+
 	private TestDatabases() {
 	}
 
@@ -74,11 +76,25 @@ public final class TestDatabases {
 
 	private static String startEmbedded() {
 		try {
-			EmbeddedPostgres postgres = EmbeddedDatabase.start(Files.createTempDirectory("snplab-test-pg"));
-			return postgres.getJdbcUrl("postgres", "postgres");
+			embedded = EmbeddedDatabase.start(Files.createTempDirectory("snplab-test-pg"));
+			return embedded.getJdbcUrl("postgres", "postgres");
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("no PostgreSQL for tests: none on 127.0.0.1:5432 and the embedded one failed", ex);
+		}
+	}
+
+	/** Stops the embedded PostgreSQL at the end of the run, if one was started. */
+	static synchronized void stopEmbedded() {
+		if (embedded != null) {
+			try {
+				embedded.close();
+			}
+			catch (IOException ex) {
+				// Its data directory is under the tests' temporary directory, deleted next.
+			}
+			embedded = null;
+			adminUrl = null;
 		}
 	}
 

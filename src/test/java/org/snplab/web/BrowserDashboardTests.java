@@ -21,6 +21,7 @@ import org.snplab.support.ServerIntegrationTest;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.snplab.support.Fixtures;
 
 /** The dashboard in a real headless Chromium; screenshots land in target/screenshots/. */
 class BrowserDashboardTests extends ServerIntegrationTest {
@@ -139,7 +140,7 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 		runs.queue(origin("main"), WebFixtures.pipeline("test-in-svsm"));
 		HttpAgent agent = new HttpAgent(baseUrl(), "milan-2", Map.of());
 		long job = agent.claim();
-		agent.log(job, 0, Files.readString(Path.of("../shared/fixtures/svsm/svsm-test-in-svsm-panic-ipi-svsm682.txt")));
+		agent.log(job, 0, Files.readString(Fixtures.path("svsm/svsm-test-in-svsm-panic-ipi-svsm682.txt")));
 		agent.finish(job, "failed", "step 1 exited 1");
 
 		browser.get(baseUrl() + "/jobs/" + job);

@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.snplab.support.Fixtures;
 
-/** Builds a fake host root (ROOT/proc, ROOT/sys, ROOT/commands) in a temp dir from the shared real fixtures. */
+/** Builds a fake host root (ROOT/proc, ROOT/sys, ROOT/commands) in a temp dir from the real host fixtures. */
 final class HostRoot {
 
-	/** shared/ is always a sibling of the checkout; tests run with cwd = project root. */
-	static final Path FIXTURES = Path.of("..", "shared", "fixtures", "hosts");
+	static final Path FIXTURES = Fixtures.path("hosts");
 
 	static final String CPU_MILAN = "cpuinfo-milan-epyc7413-kubevirt-sev-host.txt";
 
@@ -55,7 +55,7 @@ final class HostRoot {
 
 	static Path fixture(String name) {
 		Path file = FIXTURES.resolve(name);
-		assertThat(file).as("fixture missing - is ../shared/fixtures checked out?").isRegularFile();
+		assertThat(file).as("fixture missing from src/test/resources/fixtures/hosts").isRegularFile();
 		return file;
 	}
 

@@ -20,13 +20,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snplab.results.junit.TestCase.Status;
+import org.snplab.support.Fixtures;
 
 /**
  * Expected numbers below were counted by reading each fixture, not taken from the parser's output.
  */
 class JunitParserUnitTests {
 
-	private static final Path FIXTURES = Path.of("../shared/fixtures/junit");
+	private static final Path FIXTURES = Fixtures.path("junit");
 
 	private static final Duration QUICK = Duration.ofSeconds(10);
 
