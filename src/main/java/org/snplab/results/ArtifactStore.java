@@ -10,7 +10,6 @@ import java.util.Optional;
 
 import org.snplab.RequestException;
 import org.snplab.SnplabProperties;
-import org.snplab.results.tests.TestReports;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;

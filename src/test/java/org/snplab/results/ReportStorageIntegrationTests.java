@@ -7,7 +7,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.snplab.support.HttpAgent;
 import org.snplab.queue.RunService;
-import org.snplab.results.tests.TestReports;
 import org.snplab.support.HttpApi;
 import org.snplab.support.ServerIntegrationTest;
 import org.snplab.web.WebFixtures;

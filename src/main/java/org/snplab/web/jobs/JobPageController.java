@@ -2,7 +2,7 @@ package org.snplab.web.jobs;
 
 import org.snplab.queue.RunViews;
 import org.snplab.results.ArtifactStore;
-import org.snplab.results.tests.TestReports;
+import org.snplab.results.TestReports;
 
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Controller;

@@ -1,4 +1,4 @@
-package org.snplab.results.tests;
+package org.snplab.results;
 
 import java.io.InputStream;
 import java.nio.file.Files;
