@@ -27,12 +27,23 @@
     document.getElementById('failure-exit').textContent = s.exitCode == null ? '' : '(exit code ' + s.exitCode + ')';
     failure.hidden = !s.reason;
   }
+  // The first line of an attempt that hadn't started when the page loaded: show the pane, drop the note.
+  function started() {
+    if (!log.hidden) return;
+    log.hidden = false;
+    status.textContent = 'following…';
+    var note = document.getElementById('log-note');
+    if (note) note.remove();
+  }
   function open() {
     log.innerHTML = '';
-    status.textContent = 'following…';
+    var pending = log.dataset.pending === 'true';
+    status.textContent = pending ? 'waiting for the job to start…' : 'following…';
+    log.hidden = pending;
     var source = new EventSource(log.dataset.stream);
-    source.addEventListener('lines', function (e) { dropPartial(); log.insertAdjacentHTML('beforeend', e.data); jumpToAnchor(); });
+    source.addEventListener('lines', function (e) { started(); dropPartial(); log.insertAdjacentHTML('beforeend', e.data); jumpToAnchor(); });
     source.addEventListener('partial', function (e) {
+      started();
       dropPartial();
       log.insertAdjacentHTML('beforeend', e.data);
       log.lastElementChild.classList.add('partial');

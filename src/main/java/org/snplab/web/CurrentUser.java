@@ -8,8 +8,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * Puts the logged-in user's name (or null) into every page's model, and whether they are an admin, for the
- * navigation bar.
+ * Puts the logged-in user's name (or null) into every page's model, and what they may do: the navigation bar and
+ * the action buttons show only what the user is allowed to use.
  */
 @ControllerAdvice(basePackages = "org.snplab.web")
 class CurrentUser {
@@ -22,5 +22,11 @@ class CurrentUser {
 	@ModelAttribute("admin")
 	boolean admin(HttpServletRequest request) {
 		return request.isUserInRole("ADMIN");
+	}
+
+	/** Whether the user may act on runs and jobs (approve, cancel, retry): pages show those buttons only then. */
+	@ModelAttribute("maintainer")
+	boolean maintainer(HttpServletRequest request) {
+		return request.isUserInRole("MAINTAINER") || request.isUserInRole("ADMIN");
 	}
 }

@@ -14,6 +14,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.snplab.pipeline.PipelineParser;
+import org.snplab.support.Fixtures;
 import org.snplab.support.HttpAgent;
 import org.snplab.queue.RunService;
 import org.snplab.support.ServerIntegrationTest;
@@ -21,7 +23,6 @@ import org.snplab.support.ServerIntegrationTest;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import org.snplab.support.Fixtures;
 
 /** The dashboard in a real headless Chromium; screenshots land in target/screenshots/. */
 class BrowserDashboardTests extends ServerIntegrationTest {
@@ -191,26 +192,125 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 	}
 
 	@Test
-	void anAnonymousUserWhoClicksCancelIsSentToLogInAndTheRunKeepsGoing() throws Exception {
+	void anAnonymousVisitorSeesNoActionButtonsAndAFormPostedAnywayIsSentToLogIn() throws Exception {
 		long run = runs.queue(origin("main"), WebFixtures.pipeline("build"));
+		long host = new HttpAgent(baseUrl(), "turin-2", Map.of()).hostId;
+
+		browser.get(baseUrl() + "/hosts/" + host);
+		assertThat(browser.findElements(By.cssSelector(".actions button"))).isEmpty();
+		browser.get(baseUrl() + "/runs/" + run);
+		assertThat(browser.findElements(By.cssSelector(".actions button"))).isEmpty();
+
+		// What the hidden Cancel button would have posted is still refused, and the run keeps going.
+		browser.executeScript("var f = document.createElement('form'); f.method = 'post'; f.action = '/runs/" + run
+				+ "/cancel'; document.body.appendChild(f); f.submit();");
+		wait.until(ExpectedConditions.urlContains("/cancel"));
+		assertThat(db.sql("select state from run where id = ?").param(run).query(String.class).single()).isEqualTo("queued");
+		BrowserSession.screenshot(browser, "anonymous-no-buttons");
+	}
+
+	@Test
+	void aMaintainerSeesRunButtonsButNoHostButtonsAnAdminSeesBoth() throws Exception {
+		long run = runs.queue(origin("main"), WebFixtures.pipeline("build"));
+		long host = new HttpAgent(baseUrl(), "turin-3", Map.of()).hostId;
+
+		logIn("maintainer", USER_PASSWORD);
+		browser.get(baseUrl() + "/runs/" + run);
+		assertThat(browser.findElements(By.id("cancel"))).hasSize(1);
+		browser.get(baseUrl() + "/hosts/" + host);
+		assertThat(browser.findElements(By.cssSelector(".actions button"))).isEmpty();
+
+		browser.manage().deleteAllCookies();
+		logInAsAdmin();
+		browser.get(baseUrl() + "/hosts/" + host);
+		assertThat(browser.findElements(By.id("drain"))).hasSize(1);
+		assertThat(browser.findElements(By.id("remove"))).hasSize(1);
+	}
+
+	@Test
+	void aJobThatHasNotStartedSaysSoAndShowsItsLogOnceAHostTakesIt() throws Exception {
+		runs.queue(origin("main"), WebFixtures.pipeline("later"));
+		long job = db.sql("select id from job where name = 'later'").query(Long.class).single();
+
+		browser.get(baseUrl() + "/jobs/" + job);
+		assertThat(browser.findElement(By.id("log-note")).getText()).contains("hasn't started yet");
+		assertThat(browser.findElements(By.id("download"))).isEmpty();
+		assertThat(browser.findElement(By.id("log-status")).getText()).isEqualTo("waiting for the job to start…");
+		assertThat(browser.findElement(By.id("log")).isDisplayed()).isFalse();
+
+		HttpAgent agent = new HttpAgent(baseUrl(), "genoa-3", Map.of());
+		assertThat(agent.claim()).isEqualTo(job);
+		ScheduledExecutorService alive = agent.keepAlive(job);
+		try {
+			agent.log(job, 0, "now it runs\n");
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "now it runs"));
+			assertThat(browser.findElements(By.id("log-note"))).isEmpty();
+			assertThat(browser.findElement(By.id("log-status")).getText()).isEqualTo("following…");
+		}
+		finally {
+			alive.shutdownNow();
+		}
+	}
+
+	@Test
+	void aJobCanceledBeforeItStartedHasNoEmptyLogPane() throws Exception {
+		long run = runs.queue(origin("main"), WebFixtures.pipeline("never"));
+		long job = db.sql("select id from job where run_id = ?").param(run).query(Long.class).single();
+		db.sql("update job set state = 'finished', result = 'canceled', reason = 'canceled by a user', finished_at = now() where id = ?")
+			.param(job)
+			.update();
+
+		browser.get(baseUrl() + "/jobs/" + job);
+
+		assertThat(browser.findElement(By.id("log-note")).getText()).isEqualTo("Attempt 1 never started, so it has no log.");
+		assertThat(browser.findElements(By.id("log"))).isEmpty();
+		assertThat(browser.findElements(By.id("download"))).isEmpty();
+	}
+
+	@Test
+	void aJobNoHostCanRunHasNoPlaceInLineAndItsRunSaysWhyItCantFinish() throws Exception {
+		new HttpAgent(baseUrl(), "rome-1", Map.of("sev_snp", "false"));
+		long run = runs.queue(origin("main"), PipelineParser.parse("""
+				jobs:
+				  snp-only:
+				    requires: { sev_snp: true }
+				    steps: [ "true" ]
+				"""));
+		long job = db.sql("select id from job where run_id = ?").param(run).query(Long.class).single();
+
+		browser.get(baseUrl() + "/");
+		assertThat(browser.findElement(By.cssSelector("#waiting-" + job + " .position")).getText())
+			.isEqualTo("— (no host can take it)");
 
 		browser.get(baseUrl() + "/runs/" + run);
-		browser.findElement(By.id("cancel")).click();
+		assertThat(browser.findElement(By.id("job-" + job)).getText()).contains("no matching host").contains("sev_snp");
+		assertThat(browser.findElement(By.id("run-stuck")).getText())
+			.startsWith("This run can't finish until a host that matches is enabled: snp-only: no matching host");
+		BrowserSession.screenshot(browser, "run-unmatchable");
+	}
 
-		wait.until(ExpectedConditions.urlContains("/login"));
-		assertThat(db.sql("select state from run where id = ?").param(run).query(String.class).single()).isEqualTo("queued");
-		BrowserSession.screenshot(browser, "anonymous-cancel-refused");
+	@Test
+	void theTestHistoryPageWithoutANameAnswersAPageSayingWhatIsMissing() {
+		browser.get(baseUrl() + "/tests");
+
+		assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("400 Bad Request");
+		assertThat(browser.findElement(By.id("refused")).getText()).isEqualTo("/tests needs the parameter 'name', e.g. /tests?name=...");
+		assertThat(browser.findElement(By.tagName("nav")).getText()).contains("Runs");
 	}
 
 	private void logInAsAdmin() {
+		logIn("admin", ADMIN_PASSWORD);
+	}
+
+	private void logIn(String user, String password) {
 		browser.get(baseUrl() + "/login");
-		browser.findElement(By.id("username")).sendKeys("admin");
-		browser.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD);
+		browser.findElement(By.id("username")).sendKeys(user);
+		browser.findElement(By.id("password")).sendKeys(password);
 		browser.findElement(By.id("login-submit")).click();
 		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("who")));
 	}
 
-		private static RunService.Origin origin(String ref) {
+	private static RunService.Origin origin(String ref) {
 		return new RunService.Origin("file:///svsm", ref, "f".repeat(40), "api");
 	}
 }

@@ -43,12 +43,30 @@ class JobPageController {
 		model.addAttribute("job", job);
 		model.addAttribute("run", views.run(job.runId()));
 		model.addAttribute("shownAttempt", shown);
+		String logNote = logNote(job, shown);
+		model.addAttribute("logNote", logNote);
+		// A queued attempt's log is followed too: its lines appear as soon as a host takes the job.
+		boolean waitingToStart = shown == job.attempt() && ("queued".equals(job.state()) || "held".equals(job.state()));
+		model.addAttribute("followLog", status.expiredAt() == null && (logNote == null || waitingToStart));
 		model.addAttribute("expiredAt", status.expiredAt());
 		model.addAttribute("highlight", pages.highlight(id, shown, status.complete(shown)).orElse(null));
 		model.addAttribute("artifacts", artifacts.list(id));
 		model.addAttribute("reports", reports.reports(id));
 		model.addAttribute("failing", reports.failing(id));
 		return "jobs/job";
+	}
+
+	/** Why the shown attempt has no log (it hasn't started, or never will), or null when it has one. */
+	private static String logNote(RunViews.JobView job, int shown) {
+		boolean started = job.attempts().stream().anyMatch(a -> a.attempt() == shown)
+				|| (shown == job.attempt() && job.startedAt() != null);
+		if (started) {
+			return null;
+		}
+		if (shown == job.attempt() && ("queued".equals(job.state()) || "held".equals(job.state()))) {
+			return "Attempt " + shown + " hasn't started yet: its log appears here once a host takes the job.";
+		}
+		return "Attempt " + shown + " never started, so it has no log.";
 	}
 
 	@GetMapping(path = "/jobs/{id}/log/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

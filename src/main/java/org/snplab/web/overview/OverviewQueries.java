@@ -21,6 +21,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class OverviewQueries {
 
+	static final String NO_MATCHING_HOST = "no host that takes work matches";
+
+
 	private static final int WAITING_SHOWN = 100;
 
 	private final JdbcClient db;
@@ -42,6 +45,11 @@ public class OverviewQueries {
 	/** @param ahead queued jobs of the same class the claim order puts first (priority desc, then id) */
 	public record Waiting(long jobId, long runId, String name, String repository, String ref, int priority, String requires,
 			int ahead, Long etaSeconds, String etaNote, Instant queuedAt) {
+
+		/** Whether any host that takes work could run it: a position in line means something only then. */
+		public boolean matched() {
+			return etaNote == null || !etaNote.equals(NO_MATCHING_HOST);
+		}
 	}
 
 	public record Running(long jobId, long runId, String name, String host, int attempt, Instant startedAt) {
@@ -91,7 +99,7 @@ public class OverviewQueries {
 				Long eta = null;
 				String note = null;
 				if (c == null || c.slots() == 0) {
-					note = "no host that takes work matches";
+					note = NO_MATCHING_HOST;
 				}
 				else if (c.averageSeconds() == null) {
 					note = "no finished job of this class yet";

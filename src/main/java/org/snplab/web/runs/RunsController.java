@@ -45,8 +45,10 @@ class RunsController {
 
 	@GetMapping("/runs/{id}")
 	String run(@PathVariable long id, Model model) {
-		model.addAttribute("run", views.run(id));
+		RunViews.RunView run = views.run(id);
+		model.addAttribute("run", run);
 		model.addAttribute("origin", queries.githubOrigin(id).orElse(null));
+		model.addAttribute("stuck", unmatchable(run));
 		return "runs/run";
 	}
 
@@ -67,5 +69,19 @@ class RunsController {
 	@PostMapping("/runs/{id}/retry")
 	String retry(@PathVariable long id) {
 		return "redirect:/runs/" + runs.retryFailed(id);
+	}
+
+	/**
+	 * The jobs that keep an unfinished run from finishing because no enabled host can ever run them, when nothing
+	 * else of the run is still running or queued with a chance: such a run would otherwise stay "running" silently.
+	 */
+	private static List<String> unmatchable(RunViews.RunView run) {
+		List<RunViews.JobView> unfinished = run.jobs()
+			.stream()
+			.filter(j -> "queued".equals(j.state()) || "running".equals(j.state()) || "held".equals(j.state()))
+			.toList();
+		boolean allUnmatchable = !unfinished.isEmpty() && unfinished.stream()
+			.allMatch(j -> j.waiting() != null && j.waiting().startsWith("no matching host"));
+		return allUnmatchable ? unfinished.stream().map(j -> j.name() + ": " + j.waiting()).toList() : List.of();
 	}
 }
