@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -15,9 +17,12 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.submodule.SubmoduleWalk;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.util.FileUtils;
@@ -40,8 +45,34 @@ final class Checkout {
 	private Checkout() {
 	}
 
+	/** Which submodules a job checks out: {@code checkout: { submodules: ... }} in the pipeline. */
+	enum Submodules {
+		/** The superproject's own submodules, not theirs. The default when {@code .gitmodules} exists. */
+		TOP_LEVEL,
+		/** Submodules of submodules too. */
+		RECURSIVE,
+		/** None: their directories stay empty. */
+		NONE
+	}
+
 	/** Throws with a message fit for the job's finish reason. */
 	static void run(Path workDir, String repository, String commit, Path workspace) throws IOException {
+		run(workDir, repository, commit, workspace, Submodules.TOP_LEVEL, GitUrlRewrites.NONE);
+	}
+
+	/**
+	 * Checks out the commit and then each submodule at the commit the superproject pins, each through a mirror of
+	 * its own URL (after the lab's rewrites), so submodules are fetched once per host and check out offline too.
+	 */
+	static void run(Path workDir, String repository, String commit, Path workspace, Submodules submodules,
+			GitUrlRewrites rewrites) throws IOException {
+		checkoutOne(workDir, rewrites.apply(repository), commit, workspace);
+		if (submodules != Submodules.NONE) {
+			checkoutSubmodules(workDir, workspace, submodules, rewrites, "");
+		}
+	}
+
+	private static void checkoutOne(Path workDir, String repository, String commit, Path workspace) throws IOException {
 		Path mirror = workDir.resolve("mirrors").resolve(mirrorName(repository)).toAbsolutePath();
 		// One checkout at a time per mirror: JGit shares an alternate's repository object JVM-wide (RepositoryCache),
 		// and a checkout must neither read it while a fetch changes it nor close it under another checkout.
@@ -49,6 +80,63 @@ final class Checkout {
 			fetchCommit(mirror, repository, commit);
 			checkoutFrom(mirror, repository, commit, workspace);
 		}
+	}
+
+	private static void checkoutSubmodules(Path workDir, Path superproject, Submodules mode, GitUrlRewrites rewrites,
+			String prefix) throws IOException {
+		List<Submodule> submodules = submodulesOf(superproject);
+		for (Submodule submodule : submodules) {
+			String url = rewrites.apply(submodule.url());
+			try {
+				checkoutOne(workDir, url, submodule.commit(), superproject.resolve(submodule.path()));
+			}
+			catch (IOException e) {
+				throw new IOException("submodule " + prefix + submodule.path() + ": commit " + submodule.commit()
+						+ " from " + url + ": " + e.getMessage(), e);
+			}
+			initialized(superproject, submodule, url);
+			if (mode == Submodules.RECURSIVE) {
+				checkoutSubmodules(workDir, superproject.resolve(submodule.path()), mode, rewrites,
+						prefix + submodule.path() + "/");
+			}
+		}
+	}
+
+	/** Records the submodule as {@code git submodule init} does, so git in the steps sees it checked out. */
+	private static void initialized(Path superproject, Submodule submodule, String url) throws IOException {
+		try (Git git = Git.open(superproject.toFile())) {
+			StoredConfig config = git.getRepository().getConfig();
+			config.setString("submodule", submodule.name(), "url", url);
+			config.setBoolean("submodule", submodule.name(), "active", true);
+			config.save();
+		}
+	}
+
+	/** A submodule as the checked-out superproject pins it: its path, URL (relative ones resolved) and commit. */
+	private record Submodule(String name, String path, String url, String commit) {
+	}
+
+	private static List<Submodule> submodulesOf(Path superproject) throws IOException {
+		if (!Files.isRegularFile(superproject.resolve(".gitmodules"))) {
+			return List.of();
+		}
+		List<Submodule> found = new ArrayList<>();
+		try (Git git = Git.open(superproject.toFile()); SubmoduleWalk walk = SubmoduleWalk.forIndex(git.getRepository())) {
+			Repository repository = git.getRepository();
+			while (walk.next()) {
+				String url = walk.getModulesUrl();
+				if (url == null) {
+					throw new IOException("submodule " + walk.getPath() + " has no url in .gitmodules");
+				}
+				// "../openssl.git" is relative to the superproject's own URL, as git resolves it.
+				found.add(new Submodule(walk.getModuleName(), walk.getPath(), SubmoduleWalk.getSubmoduleRemoteUrl(repository, url),
+						walk.getObjectId().name()));
+			}
+		}
+		catch (ConfigInvalidException | RuntimeException e) {
+			throw new IOException("can't read .gitmodules: " + e.getMessage(), e);
+		}
+		return found;
 	}
 
 	private static void checkoutFrom(Path mirror, String repository, String commit, Path workspace) throws IOException {
@@ -139,7 +227,7 @@ final class Checkout {
 		}
 	}
 
-		private static ObjectId resolve(Git git, String commit) {
+	private static ObjectId resolve(Git git, String commit) {
 		try {
 			return git.getRepository().resolve(commit + "^{commit}");
 		}
