@@ -28,7 +28,17 @@ class WebhookEvents {
 		this.githubRuns = githubRuns;
 	}
 
+	/** What happened; a field of the wrong type gives "error: push: `deleted` is not a boolean", recorded as is. */
 	String handle(String event, JsonNode payload, GithubProperties.Repository repository) {
+		try {
+			return dispatch(event, payload, repository);
+		}
+		catch (MalformedPayloadException ex) {
+			return "error: " + event + ": " + ex.getMessage();
+		}
+	}
+
+	private String dispatch(String event, JsonNode payload, GithubProperties.Repository repository) {
 		return switch (event) {
 			case "ping" -> "pong: " + text(payload, "zen");
 			case "push" -> push(payload, repository);
