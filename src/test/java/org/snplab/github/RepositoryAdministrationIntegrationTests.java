@@ -57,23 +57,35 @@ class RepositoryAdministrationIntegrationTests extends GithubIntegrationTest {
 	}
 
 	@Test
-	void readersSeeWhetherSecretsAreSetButNeverTheSecrets() throws Exception {
+	void onlyAdminsReadTheRepositoriesEvenWithPublicRead() {
+		admin.put("/api/repositories/" + ADDED, Map.of("webhookSecret", ADDED_SECRET));
+		HttpApi viewer = HttpApi.basic(baseUrl(), "viewer", USER_PASSWORD);
+		HttpApi maintainer = HttpApi.basic(baseUrl(), "maintainer", USER_PASSWORD);
+
+		for (String path : List.of("/api/repositories", "/api/repositories/" + SVSM, "/api/repositories/" + ADDED)) {
+			assertThat(HttpApi.anonymous(baseUrl()).get(path).status()).as(path).isEqualTo(401);
+			assertThat(viewer.get(path).status()).as(path).isEqualTo(403);
+			assertThat(maintainer.get(path).status()).as(path).isEqualTo(403);
+			assertThat(admin.get(path).status()).as(path).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void adminsSeeWhetherSecretsAreSetButNeverTheSecrets() throws Exception {
 		admin.put("/api/repositories/" + ADDED, Map.of("webhookSecret", ADDED_SECRET, "token", "added-token"));
 
-		for (HttpApi api : List.of(admin, HttpApi.anonymous(baseUrl()))) {
-			HttpApi.Response list = api.get("/api/repositories");
-			assertThat(list.status()).isEqualTo(200);
-			assertThat(list.body()).doesNotContain(SECRET, ADDED_SECRET, FakeGithubApi.TOKEN, "added-token");
-			Map<String, JsonNode> byName = new LinkedHashMap<>();
-			list.json().forEach(node -> byName.put(node.get("name").asString(), node));
-			assertThat(byName.keySet()).containsExactly(SVSM, HELLO, ADDED);
-			assertThat(byName.get(SVSM).get("source").asString()).isEqualTo("config");
-			assertThat(byName.get(SVSM).get("webhookSecretSet").asBoolean()).isTrue();
-			assertThat(byName.get(SVSM).get("tokenSet").asBoolean()).isTrue();
-			assertThat(byName.get(ADDED).get("source").asString()).isEqualTo("database");
-			assertThat(byName.get(ADDED).get("cloneUrl").asString()).isEqualTo("https://github.com/" + ADDED + ".git");
-			assertThat(api.get("/api/repositories/" + ADDED).body()).doesNotContain(ADDED_SECRET, "added-token");
-		}
+		HttpApi.Response list = admin.get("/api/repositories");
+		assertThat(list.status()).isEqualTo(200);
+		assertThat(list.body()).doesNotContain(SECRET, ADDED_SECRET, FakeGithubApi.TOKEN, "added-token");
+		Map<String, JsonNode> byName = new LinkedHashMap<>();
+		list.json().forEach(node -> byName.put(node.get("name").asString(), node));
+		assertThat(byName.keySet()).containsExactly(SVSM, HELLO, ADDED);
+		assertThat(byName.get(SVSM).get("source").asString()).isEqualTo("config");
+		assertThat(byName.get(SVSM).get("webhookSecretSet").asBoolean()).isTrue();
+		assertThat(byName.get(SVSM).get("tokenSet").asBoolean()).isTrue();
+		assertThat(byName.get(ADDED).get("source").asString()).isEqualTo("database");
+		assertThat(byName.get(ADDED).get("cloneUrl").asString()).isEqualTo("https://github.com/" + ADDED + ".git");
+		assertThat(admin.get("/api/repositories/" + ADDED).body()).doesNotContain(ADDED_SECRET, "added-token");
 		assertThat(db.sql("select webhook_secret from github_repository").query(String.class).single())
 			.startsWith("v1:").doesNotContain(ADDED_SECRET);
 	}

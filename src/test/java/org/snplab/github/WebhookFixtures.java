@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** Real delivery bodies from @octokit/webhooks-examples, as GitHub sends them. */
 final class WebhookFixtures {
 
-	static final Path FILE = Path.of("../shared/fixtures/github-webhooks/api.github.com.json");
+	static final Path FILE = Path.of("src/test/resources/fixtures/github-webhooks/api.github.com.json");
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
