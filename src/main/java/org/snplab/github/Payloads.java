@@ -54,6 +54,18 @@ final class Payloads {
 		return value.booleanValue();
 	}
 
+	/** A commit id (40 lowercase hex digits) that must be there: snplab can't run or record a head without one. */
+	static String commit(JsonNode node, String... path) {
+		String sha = text(node, path);
+		if (sha == null) {
+			throw new MalformedPayloadException("`" + String.join(".", path) + "` is missing");
+		}
+		if (!sha.matches("[0-9a-f]{40}")) {
+			throw malformed(path, "a commit id");
+		}
+		return sha;
+	}
+
 	private static MalformedPayloadException malformed(String[] path, String expected) {
 		return new MalformedPayloadException("`" + String.join(".", path) + "` is not " + expected);
 	}
