@@ -64,10 +64,10 @@ public class GitRepositories {
 						return id.name();
 					}
 				}
-				throw RequestException.badRequest("ref '" + ref + "' not found in " + cloneUrl);
+				throw RequestException.badRequest("ref '" + ref + "' not found in " + CloneUrls.redact(cloneUrl));
 			}
 			catch (IOException ex) {
-				throw RequestException.badRequest("can't read " + cloneUrl + ": " + ex.getMessage());
+				throw RequestException.badRequest(CloneUrls.redact("can't read " + cloneUrl + ": " + ex.getMessage()));
 			}
 		}
 	}
@@ -90,7 +90,7 @@ public class GitRepositories {
 				}
 			}
 			catch (MissingObjectException ex) {
-				throw RequestException.badRequest("commit " + commitSha + " not found in " + cloneUrl);
+				throw RequestException.badRequest("commit " + commitSha + " not found in " + CloneUrls.redact(cloneUrl));
 			}
 			catch (IOException ex) {
 				throw RequestException.badRequest("can't read " + path + " at " + commitSha + ": " + ex.getMessage());

@@ -66,18 +66,45 @@ class Deliveries {
 		db.sql("update github_delivery set processed_at = now(), outcome = ? where id = ?").params(clip(outcome), id).update();
 	}
 
-	/** Processing threw (database trouble, a bug): try again later, and give up after a few attempts. */
+	/**
+	 * Processing threw (database trouble, a bug, a field PostgreSQL can't store): try again later (5 s, 10 s, 20 s...),
+	 * and give up after {@code maxAttempts}. Until then the row is not due, so the deliveries after it go first.
+	 */
 	void failed(long id, String error, int maxAttempts) {
 		db.sql("""
 				update github_delivery set attempts = attempts + 1, outcome = ?,
-				  next_attempt_at = now() + make_interval(secs => 5 * power(2, attempts)),
+				  next_attempt_at = now() + make_interval(secs => 5 * power(2, least(attempts, 12))),
 				  processed_at = case when attempts + 1 >= ? then now() end
 				where id = ?""")
 			.params(clip("failed: " + error), maxAttempts, id)
 			.update();
 	}
 
-	private static String clip(String text) {
-		return text == null || text.length() <= MAX_OUTCOME ? text : text.substring(0, MAX_OUTCOME);
+	/**
+	 * What goes into {@code outcome}: at most {@link #MAX_OUTCOME} characters, without what a PostgreSQL text can't
+	 * hold. An error's text quotes the payload, NUL bytes included; refusing to record it would leave the delivery due
+	 * for ever, taken first again and again.
+	 */
+	static String clip(String text) {
+		if (text == null) {
+			return null;
+		}
+		StringBuilder clean = new StringBuilder(Math.min(text.length(), MAX_OUTCOME));
+		text.codePoints().limit(MAX_OUTCOME + 1).forEach(c -> {
+			if (c == 0) {
+				clean.append("\\0");
+			}
+			else if (Character.isSurrogate((char) c) && Character.isBmpCodePoint(c)) {
+				clean.append('\uFFFD'); // a lone surrogate: no UTF-8 for it
+			}
+			else {
+				clean.appendCodePoint(c);
+			}
+		});
+		if (clean.length() > MAX_OUTCOME) {
+			int end = Character.isLowSurrogate(clean.charAt(MAX_OUTCOME)) ? MAX_OUTCOME - 1 : MAX_OUTCOME;
+			clean.setLength(end); // never half a pair
+		}
+		return clean.toString();
 	}
 }

@@ -59,14 +59,30 @@ class DeliveryProcessor {
 					return handled;
 				}
 			}
-			catch (RuntimeException ex) {
+			catch (RuntimeException | StackOverflowError ex) {
 				if (current.get() == null) {
 					throw ex;
 				}
 				log.warn("Processing delivery {} failed; will retry", current.get().id(), ex);
-				transactions.executeWithoutResult(tx -> deliveries.failed(current.get().id(), ex.toString(), MAX_ATTEMPTS));
+				recordFailure(current.get().id(), ex);
 			}
 			handled++;
+		}
+	}
+
+	/**
+	 * Records the failure, so the delivery backs off and ends after {@link #MAX_ATTEMPTS} instead of staying due and
+	 * being taken first by every pass. Should even the (cleaned) error text not go in, the attempt is recorded without
+	 * it; only a database that refuses every write (down) leaves the row as it was, and then nothing else goes either.
+	 */
+	private void recordFailure(long id, Throwable error) {
+		try {
+			transactions.executeWithoutResult(tx -> deliveries.failed(id, error.toString(), MAX_ATTEMPTS));
+		}
+		catch (RuntimeException unrecorded) {
+			log.warn("Recording the failure of delivery {} failed; recording it without the error text", id, unrecorded);
+			transactions.executeWithoutResult(tx -> deliveries.failed(id, error.getClass().getName()
+					+ " (its message could not be stored; see the server log)", MAX_ATTEMPTS));
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The GitHub part of {@code snplab.*}: which repositories snplab serves and how it reaches api.github.com. Bound
@@ -30,9 +31,10 @@ record GithubProperties(List<Repository> repositories, @DefaultValue Github gith
 	 * @param apiUrl GitHub's REST API; a stand-in in tests
 	 * @param reconcileInterval how often branches and open pull requests are listed to catch missed webhooks
 	 * @param retryInterval how often unprocessed deliveries and unsent commit statuses are looked for
+	 * @param webhookMaxBytes the largest webhook body read (GitHub caps its payloads at 25 MB); larger ones get 413
 	 */
 	record Github(@DefaultValue("https://api.github.com") String apiUrl, @DefaultValue("5m") Duration reconcileInterval,
-			@DefaultValue("5s") Duration retryInterval) {
+			@DefaultValue("5s") Duration retryInterval, @DefaultValue("25MB") DataSize webhookMaxBytes) {
 	}
 
 	/**

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.snplab.git.CloneUrls;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -99,7 +100,7 @@ class Repositories {
 					  protected_branches = excluded.protected_branches, trusted_users = excluded.trusted_users,
 					  approve_label = excluded.approve_label, reapprove_on_push = excluded.reapprove_on_push,
 					  updated_at = now()""")
-				.params(repository.name(), cloneUrl, encryptor.encrypt(repository.webhookSecret()),
+				.params(repository.name(), encryptor.encrypt(cloneUrl), encryptor.encrypt(repository.webhookSecret()),
 						encryptor.encrypt(repository.token()), repository.protectedBranches().toArray(String[]::new),
 						repository.trustedUsers().toArray(String[]::new), repository.approveLabel(),
 						repository.reapproveOnPush())
@@ -152,7 +153,7 @@ class Repositories {
 		List<Entry> entries = new ArrayList<>();
 		for (GithubProperties.Repository configured : properties.repositories()) {
 			Row row = stored.remove(configured.name().toLowerCase(Locale.ROOT));
-			entries.add(row == null ? new Entry(configured, Source.CONFIG, true, false, false) : row.entry(configured));
+			entries.add(row == null ? new Entry(configured, Source.CONFIG, true, false, false, false) : row.entry(configured));
 		}
 		stored.values().stream()
 			.sorted(Comparator.comparing(row -> row.name.toLowerCase(Locale.ROOT)))
@@ -174,13 +175,17 @@ class Repositories {
 			if (entry.tokenUnreadable()) {
 				now.add("No commit statuses or reconciling for " + name + ": " + whyUnreadable("token", name));
 			}
+			if (entry.cloneUrlUnreadable()) {
+				now.add("Fetching " + name + " from " + CloneUrls.redact(entry.repository().cloneUrl()) + " instead: "
+						+ whyUnreadable("clone URL", name));
+			}
 		}
 		now.stream().filter(message -> !reported.contains(message)).forEach(log::warn);
 		reported = now;
 	}
 
 	private Row row(ResultSet rs, int i) throws SQLException {
-		return new Row(rs.getString(1), rs.getString(2), decrypt(rs.getString(3)), decrypt(rs.getString(4)),
+		return new Row(rs.getString(1), decrypt(rs.getString(2)), decrypt(rs.getString(3)), decrypt(rs.getString(4)),
 				strings(rs.getArray(5)), strings(rs.getArray(6)), rs.getString(7), rs.getBoolean(8));
 	}
 
@@ -211,9 +216,11 @@ class Repositories {
 	 * @param webhookSecretUnreadable whether the row holds a webhook secret this key can't decrypt; the repository's
 	 * is null then, never application.yml's, so its webhooks are refused rather than checked against another secret
 	 * @param tokenUnreadable the same for the token
+	 * @param cloneUrlUnreadable the same for the clone URL (stored encrypted: it may carry a credential); the
+	 * repository's is then application.yml's, else GitHub's
 	 */
 	record Entry(GithubProperties.Repository repository, Source source, boolean configured,
-			boolean webhookSecretUnreadable, boolean tokenUnreadable) {
+			boolean webhookSecretUnreadable, boolean tokenUnreadable, boolean cloneUrlUnreadable) {
 
 		/** Whether a webhook secret is stored or configured, readable or not. */
 		boolean hasWebhookSecret() {
@@ -232,18 +239,20 @@ class Repositories {
 	private record Snapshot(long readAt, List<Entry> entries, Map<String, Entry> byName) {
 	}
 
-	private record Row(String name, String cloneUrl, Secret webhookSecret, Secret token, List<String> protectedBranches,
+	/** @param cloneUrl encrypted like the secrets: it may carry a credential ({@code https://user:token@...}) */
+	private record Row(String name, Secret cloneUrl, Secret webhookSecret, Secret token, List<String> protectedBranches,
 			List<String> trustedUsers, String approveLabel, boolean reapproveOnPush) {
 
 		/** @param configured application.yml's entry this row overrides, null if none */
 		Entry entry(GithubProperties.Repository configured) {
+			// An unreadable clone URL is served as if unset (application.yml's, else GitHub's); report() says so.
 			GithubProperties.Repository repository = new GithubProperties.Repository(name,
-					cloneUrl != null || configured == null ? cloneUrl : configured.cloneUrl(),
+					cloneUrl.value() != null || configured == null ? cloneUrl.value() : configured.cloneUrl(),
 					webhookSecret.or(configured == null ? null : configured.webhookSecret()),
 					token.or(configured == null ? null : configured.token()), protectedBranches, trustedUsers,
 					approveLabel, reapproveOnPush);
 			return new Entry(repository, Source.DATABASE, configured != null, webhookSecret.unreadable(),
-					token.unreadable());
+					token.unreadable(), cloneUrl.unreadable());
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.snplab.RequestException;
+import org.snplab.git.CloneUrls;
 
 import org.springframework.stereotype.Service;
 
@@ -56,11 +57,26 @@ public class RepositoryAdministration {
 	 */
 	public RepositoryView save(String fullName, RepositoryChange change) {
 		String name = RepositoryRules.fullName(fullName);
-		RepositoryRules.Accepted accepted = RepositoryRules.accept(name, change,
-				repositories.entry(name).map(Repositories.Entry::hasWebhookSecret).orElse(false));
+		Optional<Repositories.Entry> current = repositories.entry(name);
+		RepositoryRules.Accepted accepted = RepositoryRules.accept(name, keepingCredentials(change, current),
+				current.map(Repositories.Entry::hasWebhookSecret).orElse(false));
 		repositories.save(accepted.repository(), accepted.cloneUrl());
 		return repositories.entry(name).map(RepositoryView::of)
 			.orElseThrow(() -> new IllegalStateException("saved repository " + name + " not found"));
+	}
+
+	/**
+	 * Views show the clone URL with its credentials masked, and the edit form sends back what it showed: that masked
+	 * URL means "unchanged", not a URL with {@code ***} for a password.
+	 */
+	private static RepositoryChange keepingCredentials(RepositoryChange change, Optional<Repositories.Entry> current) {
+		String served = current.map(entry -> entry.repository().cloneUrl()).orElse(null);
+		if (change.cloneUrl() == null || served == null || !CloneUrls.hasCredentials(served)
+				|| !change.cloneUrl().strip().equals(CloneUrls.redact(served))) {
+			return change;
+		}
+		return new RepositoryChange(change.name(), served, change.webhookSecret(), change.token(),
+				change.protectedBranches(), change.trustedUsers(), change.approveLabel(), change.reapproveOnPush());
 	}
 
 	/**

@@ -2,9 +2,11 @@ package org.snplab.github;
 
 import java.util.List;
 
+import org.snplab.git.CloneUrls;
+
 /**
  * A repository as anyone allowed to read sees it: no secret or token, only whether one is set and whether this
- * server can decrypt it.
+ * server can decrypt it, and the clone URL without its credentials ({@code https://***@github.com/...}).
  *
  * @param source {@code config} (application.yml) or {@code database} (added or overridden at run time)
  * @param configured whether application.yml names it too: removing the database entry then only undoes the override
@@ -18,7 +20,7 @@ public record RepositoryView(String name, String cloneUrl, List<String> protecte
 
 	static RepositoryView of(Repositories.Entry entry) {
 		GithubProperties.Repository r = entry.repository();
-		return new RepositoryView(r.name(), r.cloneUrl(), r.protectedBranches(), r.trustedUsers(), r.approveLabel(),
+		return new RepositoryView(r.name(), CloneUrls.redact(r.cloneUrl()), r.protectedBranches(), r.trustedUsers(), r.approveLabel(),
 				r.reapproveOnPush(), entry.source().json(), entry.configured(), entry.hasWebhookSecret(),
 				entry.webhookSecretUnreadable(), entry.hasToken(), entry.tokenUnreadable());
 	}

@@ -28,7 +28,17 @@ class WebhookEvents {
 		this.githubRuns = githubRuns;
 	}
 
+	/** What happened; a field of the wrong type gives "error: push: `deleted` is not a boolean", recorded as is. */
 	String handle(String event, JsonNode payload, GithubProperties.Repository repository) {
+		try {
+			return dispatch(event, payload, repository);
+		}
+		catch (MalformedPayloadException ex) {
+			return "error: " + event + ": " + ex.getMessage();
+		}
+	}
+
+	private String dispatch(String event, JsonNode payload, GithubProperties.Repository repository) {
 		return switch (event) {
 			case "ping" -> "pong: " + text(payload, "zen");
 			case "push" -> push(payload, repository);
@@ -89,7 +99,7 @@ class WebhookEvents {
 
 	static Head head(GithubProperties.Repository repository, String event, JsonNode pr, int number) {
 		String author = text(pr, "user", "login");
-		return Head.pullRequest(repository, event, text(pr, "head", "sha"), number, text(pr, "base", "ref"),
+		return Head.pullRequest(repository, event, Payloads.commit(pr, "head", "sha"), number, text(pr, "base", "ref"),
 				flag(pr, "draft"), author, text(pr, "title"), text(pr, "head", "repo", "full_name"),
 				repository.trusts(author, text(pr, "author_association")));
 	}
@@ -118,10 +128,10 @@ class WebhookEvents {
 	}
 
 	private String checkSuite(JsonNode payload, GithubProperties.Repository repository) {
-		String sha = text(payload, "check_suite", "head_sha");
-		if (!"rerequested".equals(text(payload, "action")) || sha == null) {
+		if (!"rerequested".equals(text(payload, "action"))) {
 			return "ignored: check_suite action " + text(payload, "action");
 		}
+		String sha = Payloads.commit(payload, "check_suite", "head_sha");
 		String sender = text(payload, "sender", "login");
 		// Only people with write access can re-request checks, so the rerun is trusted.
 		Head head = githubRuns.latestOfSha(repository, sha)

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.snplab.RequestException;
+import org.snplab.git.CloneUrls;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
 import org.snplab.pipeline.Requirements;
@@ -39,6 +40,12 @@ public class RunViews {
 	/** @param retryOf for a retry of failed jobs, the run they failed in */
 	public record RunView(long id, String repository, String ref, String commit, String trigger, String state,
 			String error, Instant createdAt, Instant startedAt, Instant finishedAt, Long retryOf, List<JobView> jobs) {
+
+		/** The clone URL's credentials (and any an error quotes) are the agents', never shown. */
+		public RunView {
+			repository = CloneUrls.redact(repository);
+			error = CloneUrls.redact(error);
+		}
 	}
 
 	/**
@@ -48,6 +55,10 @@ public class RunViews {
 	public record JobView(long id, long runId, String name, String state, String reason, String host, int attempt,
 			int maxAttempts, int priority, String requires, String waiting, Instant queuedAt, Instant startedAt,
 			Instant finishedAt, Integer exitCode, boolean cancelRequested, List<AttemptView> attempts) {
+
+		public JobView {
+			reason = CloneUrls.redact(reason);
+		}
 	}
 
 	public record AttemptView(int attempt, String host, String result, String reason, Integer exitCode,

@@ -13,7 +13,8 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Pages and reads are open (unless {@code snplab.security.public-read=false}); actions need a role: maintainers
- * cancel, approve and retry, admins also act on hosts and edit GitHub repositories (whose pages only admins see).
+ * cancel, approve and retry, admins also act on hosts and edit GitHub repositories (whose pages and API, reads
+ * included, only admins see: the rules for them come before the open GET rule, as the first match decides).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -53,8 +54,10 @@ class SecurityConfiguration {
 	SecurityFilterChain securityFilterChain(HttpSecurity http, AccessProperties access) throws Exception {
 		http.authorizeHttpRequests(requests -> {
 			requests.requestMatchers("/login", "/error", "/snplab.css", "/log.js", "/favicon.ico").permitAll();
-			// Administration, not reading: how snplab is set up is for admins only, even with public-read.
-			requests.requestMatchers("/repositories", "/repositories/**").hasRole("ADMIN");
+			// Administration, not reading: how snplab is set up is for admins only, even with public-read. Before the GET
+			// rule below, which would otherwise open GET /api/repositories to anyone.
+			requests.requestMatchers("/repositories", "/repositories/**", "/api/repositories", "/api/repositories/**")
+				.hasRole("ADMIN");
 			if (access.security().publicRead()) {
 				requests.requestMatchers(HttpMethod.GET, "/**").permitAll();
 			}
@@ -62,7 +65,7 @@ class SecurityConfiguration {
 				requests.requestMatchers(HttpMethod.GET, "/**").hasAnyRole(READERS);
 			}
 			requests.requestMatchers(HttpMethod.POST, "/api/runs").hasRole("ADMIN")
-				.requestMatchers("/api/hosts/**", "/hosts/**", "/api/repositories/**").hasRole("ADMIN")
+				.requestMatchers("/api/hosts/**", "/hosts/**").hasRole("ADMIN")
 				.requestMatchers("/api/**", "/runs/**", "/jobs/**").hasAnyRole("MAINTAINER", "ADMIN")
 				.anyRequest().hasAnyRole("MAINTAINER", "ADMIN");
 		})

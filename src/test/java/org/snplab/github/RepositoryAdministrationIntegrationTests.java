@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.snplab.support.FormSession;
 import org.snplab.support.HttpApi;
 import org.snplab.support.TestRepositories;
 import tools.jackson.databind.JsonNode;
@@ -57,25 +58,86 @@ class RepositoryAdministrationIntegrationTests extends GithubIntegrationTest {
 	}
 
 	@Test
-	void readersSeeWhetherSecretsAreSetButNeverTheSecrets() throws Exception {
+	void onlyAdminsReadTheRepositoriesEvenWithPublicRead() {
+		admin.put("/api/repositories/" + ADDED, Map.of("webhookSecret", ADDED_SECRET));
+		HttpApi viewer = HttpApi.basic(baseUrl(), "viewer", USER_PASSWORD);
+		HttpApi maintainer = HttpApi.basic(baseUrl(), "maintainer", USER_PASSWORD);
+
+		for (String path : List.of("/api/repositories", "/api/repositories/" + SVSM, "/api/repositories/" + ADDED)) {
+			assertThat(HttpApi.anonymous(baseUrl()).get(path).status()).as(path).isEqualTo(401);
+			assertThat(viewer.get(path).status()).as(path).isEqualTo(403);
+			assertThat(maintainer.get(path).status()).as(path).isEqualTo(403);
+			assertThat(admin.get(path).status()).as(path).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void adminsSeeWhetherSecretsAreSetButNeverTheSecrets() throws Exception {
 		admin.put("/api/repositories/" + ADDED, Map.of("webhookSecret", ADDED_SECRET, "token", "added-token"));
 
-		for (HttpApi api : List.of(admin, HttpApi.anonymous(baseUrl()))) {
-			HttpApi.Response list = api.get("/api/repositories");
-			assertThat(list.status()).isEqualTo(200);
-			assertThat(list.body()).doesNotContain(SECRET, ADDED_SECRET, FakeGithubApi.TOKEN, "added-token");
-			Map<String, JsonNode> byName = new LinkedHashMap<>();
-			list.json().forEach(node -> byName.put(node.get("name").asString(), node));
-			assertThat(byName.keySet()).containsExactly(SVSM, HELLO, ADDED);
-			assertThat(byName.get(SVSM).get("source").asString()).isEqualTo("config");
-			assertThat(byName.get(SVSM).get("webhookSecretSet").asBoolean()).isTrue();
-			assertThat(byName.get(SVSM).get("tokenSet").asBoolean()).isTrue();
-			assertThat(byName.get(ADDED).get("source").asString()).isEqualTo("database");
-			assertThat(byName.get(ADDED).get("cloneUrl").asString()).isEqualTo("https://github.com/" + ADDED + ".git");
-			assertThat(api.get("/api/repositories/" + ADDED).body()).doesNotContain(ADDED_SECRET, "added-token");
-		}
+		HttpApi.Response list = admin.get("/api/repositories");
+		assertThat(list.status()).isEqualTo(200);
+		assertThat(list.body()).doesNotContain(SECRET, ADDED_SECRET, FakeGithubApi.TOKEN, "added-token");
+		Map<String, JsonNode> byName = new LinkedHashMap<>();
+		list.json().forEach(node -> byName.put(node.get("name").asString(), node));
+		assertThat(byName.keySet()).containsExactly(SVSM, HELLO, ADDED);
+		assertThat(byName.get(SVSM).get("source").asString()).isEqualTo("config");
+		assertThat(byName.get(SVSM).get("webhookSecretSet").asBoolean()).isTrue();
+		assertThat(byName.get(SVSM).get("tokenSet").asBoolean()).isTrue();
+		assertThat(byName.get(ADDED).get("source").asString()).isEqualTo("database");
+		assertThat(byName.get(ADDED).get("cloneUrl").asString()).isEqualTo("https://github.com/" + ADDED + ".git");
+		assertThat(admin.get("/api/repositories/" + ADDED).body()).doesNotContain(ADDED_SECRET, "added-token");
 		assertThat(db.sql("select webhook_secret from github_repository").query(String.class).single())
 			.startsWith("v1:").doesNotContain(ADDED_SECRET);
+	}
+
+	@Test
+	void aCloneUrlsCredentialsAreStoredEncryptedNeverShownAndStillUsed() {
+		String withCredentials = "https://ci-bot:ghp_cloneUrlToken@127.0.0.1:9/snplab-test/added.git";
+		admin.put("/api/repositories/" + ADDED, Map.of("cloneUrl", withCredentials, "webhookSecret", ADDED_SECRET));
+
+		HttpApi.Response one = admin.get("/api/repositories/" + ADDED);
+		assertThat(one.json().get("cloneUrl").asString()).isEqualTo("https://***@127.0.0.1:9/snplab-test/added.git");
+		assertThat(admin.get("/api/repositories").body()).doesNotContain("ghp_cloneUrlToken", "ci-bot");
+		FormSession browser = FormSession.logIn(baseUrl(), "admin", ADMIN_PASSWORD);
+		assertThat(browser.get("/repositories").body()).contains("https://***@127.0.0.1:9").doesNotContain("ghp_");
+		assertThat(browser.get("/repositories/" + ADDED + "/edit").body()).doesNotContain("ghp_");
+		assertThat(db.sql("select clone_url from github_repository").query(String.class).single())
+			.startsWith("v1:").doesNotContain("ghp_");
+		assertThat(repositories.find(ADDED).orElseThrow().cloneUrl()).as("what git fetches with").isEqualTo(withCredentials);
+
+		// Saving the masked URL the form showed back keeps the credentials.
+		admin.put("/api/repositories/" + ADDED, Map.of("cloneUrl", one.json().get("cloneUrl").asString(),
+				"trustedUsers", List.of("friend")));
+		assertThat(repositories.find(ADDED).orElseThrow().cloneUrl()).isEqualTo(withCredentials);
+		assertThat(repositories.find(ADDED).orElseThrow().trustedUsers()).containsExactly("friend");
+
+		// The server's fetch uses them; what it says about a failure doesn't show them.
+		String outcome = deliverAndProcessAs(TestPayloads.push(ADDED, "main", "1".repeat(40)), ADDED_SECRET);
+		assertThat(outcome).startsWith("error: ").contains("https://***@127.0.0.1:9").doesNotContain("ghp_");
+	}
+
+	@Test
+	void aRunsCloneUrlCredentialsAreShownNowhere() {
+		long run = db.sql("insert into run (repository, ref, commit_sha, state, error) values (?, 'main', ?, 'error', ?) "
+				+ "returning id")
+			.params("https://ci-bot:ghp_runToken@git.example.org/o/r.git", "2".repeat(40),
+					"can't read https://ci-bot:ghp_runToken@git.example.org/o/r.git: not authorized")
+			.query(Long.class).single();
+
+		for (String path : List.of("/api/runs/" + run, "/runs", "/runs/" + run, "/")) {
+			HttpApi.Response page = HttpApi.anonymous(baseUrl()).get(path);
+			assertThat(page.status()).as(path).isEqualTo(200);
+			assertThat(page.body()).as(path).doesNotContain("ghp_runToken");
+		}
+		assertThat(HttpApi.anonymous(baseUrl()).get("/api/runs/" + run).json().get("repository").asString())
+			.isEqualTo("https://***@git.example.org/o/r.git");
+	}
+
+	private String deliverAndProcessAs(String body, String secret) {
+		String id = UUID.randomUUID().toString();
+		assertThat(deliver("push", id, body, secret).status()).isEqualTo(200);
+		return awaitOutcome(id);
 	}
 
 	@Test

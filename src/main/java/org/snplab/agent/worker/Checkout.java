@@ -26,6 +26,7 @@ import org.eclipse.jgit.submodule.SubmoduleWalk;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.util.FileUtils;
+import org.snplab.git.CloneUrls;
 
 /**
  * Checks out a job's commit, detached, in its workspace. The host keeps a bare mirror of each repository under
@@ -142,7 +143,8 @@ final class Checkout {
 	private static void checkoutFrom(Path mirror, String repository, String commit, Path workspace) throws IOException {
 		try (Git git = Git.init().setDirectory(workspace.toFile()).call()) {
 			StoredConfig config = git.getRepository().getConfig();
-			config.setString("remote", "origin", "url", repository);
+			// The steps read this workspace: they get the URL without its credentials, the mirror keeps those.
+			config.setString("remote", "origin", "url", CloneUrls.redact(repository));
 			config.setString("remote", "origin", "fetch", "+refs/heads/*:refs/remotes/origin/*");
 			config.save();
 			Files.writeString(workspace.resolve(".git/objects/info/alternates"),
@@ -214,7 +216,7 @@ final class Checkout {
 				}
 			}
 			if (resolve(git, commit) == null) {
-				throw new CommitNotFound("commit " + commit + " not found in " + repository);
+				throw new CommitNotFound("commit " + commit + " not found in " + CloneUrls.redact(repository));
 			}
 		}
 	}

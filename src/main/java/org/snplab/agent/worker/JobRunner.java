@@ -18,6 +18,7 @@ import org.snplab.agent.api.Dtos.Finish;
 import org.snplab.agent.api.Dtos.Job;
 import org.snplab.agent.process.ProcessGroup;
 import org.snplab.agent.process.StepUser;
+import org.snplab.git.CloneUrls;
 
 /**
  * Runs one job attempt from checkout to finish. It always ends in the same cleanup: kill what is left of the
@@ -126,7 +127,7 @@ public final class JobRunner {
 			Checkout.run(config.workDir(), job.repository(), job.commit(), workspace);
 		}
 		catch (IOException e) {
-			log.line("checkout failed: " + e.getMessage());
+			log.line("checkout failed: " + CloneUrls.redact(e.getMessage()));
 			return new Outcome("infra_error", "checkout failed: " + e.getMessage(), null, false);
 		}
 		try {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import org.snplab.git.CloneUrls;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
 import org.snplab.pipeline.Requirements;
@@ -45,6 +46,11 @@ public class OverviewQueries {
 	/** @param ahead queued jobs of the same class the claim order puts first (priority desc, then id) */
 	public record Waiting(long jobId, long runId, String name, String repository, String ref, int priority, String requires,
 			int ahead, Long etaSeconds, String etaNote, Instant queuedAt) {
+
+		/** The clone URL's credentials are the agents', never shown. */
+		public Waiting {
+			repository = CloneUrls.redact(repository);
+		}
 
 		/** Whether any host that takes work could run it: a position in line means something only then. */
 		public boolean matched() {

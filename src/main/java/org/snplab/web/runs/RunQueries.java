@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.snplab.git.CloneUrls;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -24,6 +26,11 @@ public class RunQueries {
 
 	public record RunRow(long id, String repository, String ref, String commit, String trigger, String state,
 			Instant createdAt, Instant startedAt, Instant finishedAt, int jobs, int passed, int failed, int active) {
+
+		/** The clone URL's credentials are the agents', never shown. */
+		public RunRow {
+			repository = CloneUrls.redact(repository);
+		}
 	}
 
 	/** Who and what started a run that came from GitHub: the pusher or pull request author, the PR and its title. */

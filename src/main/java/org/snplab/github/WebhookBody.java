@@ -1,0 +1,94 @@
+package org.snplab.github;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.snplab.RequestException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reading a webhook's body before anyone knows who sent it: at most {@code maxBytes} (413 past it, without reading
+ * on), and of its JSON only {@code repository.full_name}, the name that says whose secret signs it.
+ */
+final class WebhookBody {
+
+	private static final int CHUNK = 64 * 1024;
+
+	private WebhookBody() {
+	}
+
+	/**
+	 * The body, read up to {@code maxBytes}: the buffer grows with what was really sent, never to a declared length,
+	 * and reading stops one chunk past the cap, so a sender can't make us hold more than the cap however much it sends.
+	 *
+	 * @throws RequestException 413 once the body passes {@code maxBytes}
+	 */
+	static byte[] read(InputStream in, long maxBytes) {
+		ByteArrayOutputStream body = new ByteArrayOutputStream(CHUNK);
+		byte[] chunk = new byte[CHUNK];
+		try {
+			int n;
+			while ((n = in.read(chunk)) != -1) {
+				if (body.size() + (long) n > maxBytes) {
+					throw tooLarge(maxBytes);
+				}
+				body.write(chunk, 0, n);
+			}
+		}
+		catch (IOException ex) {
+			// The sender went away or stalled: no one reads the answer, but it is theirs (4xx), not ours.
+			throw RequestException.badRequest("the body could not be read to its end: " + ex.getMessage());
+		}
+		return body.toByteArray();
+	}
+
+	static RequestException tooLarge(long maxBytes) {
+		return RequestException.tooLarge("the body is larger than " + maxBytes + " bytes (snplab.github.webhook-max-bytes; "
+				+ "GitHub sends at most 25 MB)");
+	}
+
+	/**
+	 * {@code repository.full_name} of a JSON object, read as a token stream that stops at it and keeps no other value
+	 * (Jackson's stream read constraints bound nesting and string lengths): what an unauthenticated body can make us
+	 * do is one pass over bytes already capped. The whole tree is built only once the signature matched.
+	 *
+	 * @return null when the object names no repository (or not as a string)
+	 * @throws RequestException 400 when the body is not a JSON object
+	 */
+	static String repositoryName(JsonMapper json, byte[] body) {
+		try (JsonParser parser = json.createParser(body)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw RequestException.badRequest("body is not a JSON object");
+			}
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String field = parser.currentName();
+				JsonToken value = parser.nextToken();
+				if (field.equals("repository") && value == JsonToken.START_OBJECT) {
+					return fullName(parser);
+				}
+				parser.skipChildren();
+			}
+			return null;
+		}
+		catch (JacksonException ex) {
+			throw RequestException.badRequest("body is not JSON (send application/json): " + ex.getOriginalMessage());
+		}
+	}
+
+	/** Inside {@code repository}: its {@code full_name}, or null. */
+	private static String fullName(JsonParser parser) {
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String field = parser.currentName();
+			JsonToken value = parser.nextToken();
+			if (field.equals("full_name")) {
+				return value == JsonToken.VALUE_STRING ? parser.getString() : null;
+			}
+			parser.skipChildren();
+		}
+		return null;
+	}
+}
