@@ -1,5 +1,6 @@
 package org.snplab.github;
 
+import org.snplab.StoredText;
 import tools.jackson.databind.JsonNode;
 
 /** Null-safe reading of webhook payload fields: a field GitHub left out is null, never an exception. */
@@ -16,9 +17,10 @@ final class Payloads {
 		return current == null || current.isNull() || current.isMissingNode() ? null : current;
 	}
 
+	/** The field's text, storable: a branch, title or author GitHub sent with a NUL in it can't fail the delivery. */
 	static String text(JsonNode node, String... path) {
 		JsonNode value = at(node, path);
-		return value == null || !value.isValueNode() ? null : value.asString();
+		return value == null || !value.isValueNode() ? null : StoredText.of(value.asString());
 	}
 
 	static Integer number(JsonNode node, String... path) {
