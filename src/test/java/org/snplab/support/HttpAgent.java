@@ -101,10 +101,19 @@ public final class HttpAgent {
 	}
 
 	public int upload(long jobId, String kind, String name, Path file) throws IOException, InterruptedException {
+		return uploadAnswer(jobId, kind, name, file).status();
+	}
+
+	/** Uploads a file; the answer's status and body. */
+	public Answer uploadAnswer(long jobId, String kind, String name, Path file) throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/agent/jobs/" + jobId + "/files/" + kind + "/" + name + "?attempt=1"))
 			.header("Authorization", "Bearer " + credential)
 			.PUT(HttpRequest.BodyPublishers.ofFile(file))
 			.build();
-		return client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+		HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+		return new Answer(response.statusCode(), response.body());
+	}
+
+	public record Answer(int status, String body) {
 	}
 }
