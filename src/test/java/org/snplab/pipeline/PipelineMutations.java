@@ -126,7 +126,8 @@ public final class PipelineMutations {
 
 	private String wrongType(String text) {
 		String[] values = { "[]", "{}", "[ [ a ] ]", "{ a: b }", "42", "-7", "3.5", "true", "~", "\"\"", "2000-01-01",
-				"[ { a: [ b ] } ]", "!!set { a }", "&x [ a ]", "*x" };
+				"[ { a: [ b ] } ]", "!!set { a }", "&x [ a ]", "*x", "\"x\\0y\"", "[ \"\\x00\" ]", "\"\\uD800\"",
+				"{ \"k\\0\": v }" };
 		return replaceValue(text, values[random.nextInt(values.length)]);
 	}
 
