@@ -1,5 +1,6 @@
 package org.snplab.github;
 
+import org.snplab.StoredText;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,7 +21,10 @@ final class Payloads {
 		return current == null || current.isNull() || current.isMissingNode() ? null : current;
 	}
 
-	/** A string; numbers and booleans are taken as their text, as GitHub's ids sometimes are. */
+	/**
+	 * A string; numbers and booleans are taken as their text, as GitHub's ids sometimes are. Storable: a branch,
+	 * title or author GitHub sent with a NUL in it can't fail the delivery.
+	 */
 	static String text(JsonNode node, String... path) {
 		JsonNode value = at(node, path);
 		if (value == null) {
@@ -29,7 +33,7 @@ final class Payloads {
 		if (!value.isValueNode()) {
 			throw malformed(path, "a string");
 		}
-		return value.asString();
+		return StoredText.of(value.asString());
 	}
 
 	static Integer number(JsonNode node, String... path) {

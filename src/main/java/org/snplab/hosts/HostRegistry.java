@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snplab.RequestException;
 import org.snplab.SnplabProperties;
+import org.snplab.StoredText;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -104,8 +105,8 @@ public class HostRegistry {
 			.param("hash", sha256(credential))
 			.param("enabled", properties.agent().autoEnable())
 			.param("slots", slots)
-			.param("labels", json.writeValueAsString(labels))
-			.param("facts", json.writeValueAsString(facts))
+			.param("labels", json.writeValueAsString(StoredText.of(labels)))
+			.param("facts", json.writeValueAsString(StoredText.of(facts)))
 			.query(Long.class)
 			.single();
 		hostIdByTokenHash.values().removeIf(existing -> existing.id == id);
@@ -165,8 +166,8 @@ public class HostRegistry {
 		db.sql("""
 				update host set facts = :facts::jsonb, labels = :labels::jsonb, slots = :slots, status = 'online',
 				  last_seen = now() where id = :id""")
-			.param("facts", json.writeValueAsString(facts))
-			.param("labels", json.writeValueAsString(labels))
+			.param("facts", json.writeValueAsString(StoredText.of(facts)))
+			.param("labels", json.writeValueAsString(StoredText.of(labels)))
 			.param("slots", Math.max(1, Math.min(64, slots)))
 			.param("id", id)
 			.update();
@@ -221,7 +222,8 @@ public class HostRegistry {
 	}
 
 	public Host setAdminLabels(long id, Map<String, String> labels) {
-		return update(id, "update host set admin_labels = ?::jsonb where id = ?", json.writeValueAsString(labels));
+		return update(id, "update host set admin_labels = ?::jsonb where id = ?",
+				json.writeValueAsString(StoredText.of(labels)));
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package org.snplab.pipeline;
 
+import org.snplab.StoredText;
+
 /**
  * A {@code .snplab.yml} file could not be accepted. The message names the file, the line (when
  * known) and the problem, e.g. {@code .snplab.yml line 7: unknown key `step` in job `build`; did
@@ -13,10 +15,11 @@ public class PipelineException extends Exception {
 
 	private final String problem;
 
+	// The problem may quote the file, which may hold anything, and may end up stored as a run's error.
 	PipelineException(int line, String problem) {
-		super((line > 0 ? ".snplab.yml line " + line : ".snplab.yml") + ": " + problem);
+		super((line > 0 ? ".snplab.yml line " + line : ".snplab.yml") + ": " + StoredText.of(problem));
 		this.line = Math.max(line, 0);
-		this.problem = problem;
+		this.problem = StoredText.of(problem);
 	}
 
 	/** The 1-based line the problem was found on, or 0 if unknown. */

@@ -114,7 +114,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
  * Every problem is a {@link PipelineException} naming the line, e.g.
  * {@code .snplab.yml line 9: `timeout` must be a duration like 30m, got `thirty`}. Unknown keys are
  * errors (with a "did you mean" when one is close), as are duplicate keys and job names. Files are
- * limited to 256 KiB, 10 aliases to collections and 20 levels of nesting.
+ * limited to 256 KiB, 10 aliases to collections and 20 levels of nesting, a {@code requires} block to 2 KiB
+ * written out. No value or key may hold a NUL ({@code "\0"}) or an unpaired surrogate: neither a shell command
+ * nor PostgreSQL can hold one.
  */
 public final class PipelineParser {
 

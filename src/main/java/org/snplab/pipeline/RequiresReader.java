@@ -9,6 +9,7 @@ import static org.snplab.pipeline.YamlNodes.kind;
 import static org.snplab.pipeline.YamlNodes.line;
 import static org.snplab.pipeline.YamlNodes.mapping;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,12 @@ final class RequiresReader {
 			"memory.mb", "cpus", "dev.sev", "dev.kvm", "dev.vhost_vsock");
 
 	private static final String LABELS = "labels";
+
+	/**
+	 * Each distinct block is stored once under a unique index, and PostgreSQL refuses index entries past about
+	 * 2.7 KB; real blocks are a few hundred bytes.
+	 */
+	static final int MAX_CANONICAL_BYTES = 2048;
 
 	private RequiresReader() {
 	}
@@ -62,7 +69,13 @@ final class RequiresReader {
 			}
 			facts.add(predicate(fact, v));
 		}
-		return new Requirements(facts, labels);
+		Requirements requirements = new Requirements(facts, labels);
+		int size = requirements.toJson().getBytes(StandardCharsets.UTF_8).length;
+		if (size > MAX_CANONICAL_BYTES) {
+			throw new PipelineException(line(n), "`requires` is too large: " + size + " bytes once written out, at most "
+					+ MAX_CANONICAL_BYTES + " are allowed; require fewer or shorter values");
+		}
+		return requirements;
 	}
 
 	private static Requirement predicate(String fact, Node v) throws PipelineException {

@@ -20,6 +20,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Access to the composed YAML node tree. The readers work on nodes rather than constructed Java
@@ -39,8 +40,14 @@ final class YamlNodes {
 		options.setCodePointLimit(1024 * 1024);
 		options.setNestingDepthLimit(20);
 		options.setMergeOnCompose(false);
+		Node root;
 		try {
-			return new Yaml(options, new DumperOptions()).compose(new StringReader(text));
+			root = new Yaml(options, new DumperOptions()).compose(new StringReader(text));
+		}
+		catch (ReaderException e) {
+			throw new PipelineException(lineAt(text, e.getPosition()), "invalid YAML: character U+"
+					+ String.format(Locale.ROOT, "%04X", e.getCodePoint()) + " is not allowed in a YAML file"
+					+ (e.getCodePoint() == 0 ? "; write NUL bytes as `\\0` in the step, e.g. printf 'x\\0y'" : ""));
 		}
 		catch (MarkedYAMLException e) {
 			Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
@@ -64,6 +71,60 @@ final class YamlNodes {
 			}
 			throw new PipelineException(0, "invalid YAML: " + msg);
 		}
+		if (root != null) {
+			refuseUnstorableText(root, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+		}
+		return root;
+	}
+
+	/**
+	 * A double-quoted {@code "\0"} or {@code "\uD800"} is valid YAML but yields text neither a shell command nor
+	 * PostgreSQL can hold, so it is refused with its line rather than failing later. Aliases share nodes: each is
+	 * looked at once.
+	 */
+	private static void refuseUnstorableText(Node n, java.util.Set<Node> seen) throws PipelineException {
+		if (!seen.add(n)) {
+			return;
+		}
+		if (n instanceof ScalarNode s) {
+			String problem = unstorable(s.getValue());
+			if (problem != null) {
+				throw new PipelineException(line(n), kind(n) + " contains " + problem
+						+ ", which steps, names and values can't hold; to print one, let the step do it, e.g. printf 'x\\0y'");
+			}
+		}
+		else if (n instanceof SequenceNode q) {
+			for (Node item : q.getValue()) {
+				refuseUnstorableText(item, seen);
+			}
+		}
+		else if (n instanceof MappingNode m) {
+			for (NodeTuple t : m.getValue()) {
+				refuseUnstorableText(t.getKeyNode(), seen);
+				refuseUnstorableText(t.getValueNode(), seen);
+			}
+		}
+	}
+
+	private static String unstorable(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '\0') {
+				return "a NUL character (U+0000)";
+			}
+			if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+				i++;
+			}
+			else if (Character.isSurrogate(c)) {
+				return "an unpaired surrogate (U+" + String.format(Locale.ROOT, "%04X", (int) c) + ")";
+			}
+		}
+		return null;
+	}
+
+	/** The 1-based line of the code point at {@code position}. */
+	private static int lineAt(String text, int position) {
+		return 1 + (int) text.codePoints().limit(Math.max(position, 0)).filter(c -> c == '\n').count();
 	}
 
 	/**

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snplab.RequestException;
 import org.snplab.SnplabProperties;
+import org.snplab.StoredText;
 import org.snplab.hosts.Host;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -181,7 +182,8 @@ public class JobQueue {
 	 * {@code infra_error} (checkout failed, a step could not start) is the lab's failure, not the code's: the job is
 	 * retried like one whose agent was lost ({@link LostAttempts}).
 	 */
-	public void finish(long jobId, int attempt, Host host, JobResult result, String reason, Integer exitCode) {
+	public void finish(long jobId, int attempt, Host host, JobResult result, String agentReason, Integer exitCode) {
+		String reason = StoredText.of(agentReason); // the agent's words may quote a step's output, NUL bytes included
 		transactions.executeWithoutResult(tx -> {
 			long runId = runStates.lockRunOfJob(jobId);
 			boolean ended = result == JobResult.INFRA_ERROR

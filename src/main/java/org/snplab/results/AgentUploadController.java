@@ -52,7 +52,7 @@ class AgentUploadController {
 		if (body.length > MAX_CHUNK_BYTES) {
 			throw RequestException.tooLarge("a log chunk may be at most " + MAX_CHUNK_BYTES + " bytes");
 		}
-		logs.append(id, attempt, seq, new String(body, StandardCharsets.UTF_8));
+		logs.append(id, attempt, seq, body);
 		return ResponseEntity.noContent().build();
 	}
 

@@ -3,7 +3,11 @@ package org.snplab.results;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -45,19 +49,29 @@ public class ArtifactStore {
 		}
 		String safeName = sanitize(name);
 		long used = db.sql("select coalesce(sum(size), 0) from artifact where job_id = ?").param(jobId).query(Long.class).single();
-		Path file = root.resolve(Long.toString(jobId)).resolve(Integer.toString(attempt)).resolve(kind).resolve(safeName);
-		Files.createDirectories(file.getParent());
-		Path partial = file.resolveSibling(file.getFileName() + ".partial");
+		Path folder = root.resolve(Long.toString(jobId)).resolve(Integer.toString(attempt)).resolve(kind);
+		Path file = folder.resolve(safeName);
+		refuseClash(folder, safeName);
+		Files.createDirectories(folder);
+		// A short name of its own, beside the job's files: NAME.partial could pass the file system's 255-byte limit.
+		// Names starting with "." are refused, so it can't be an upload's name.
+		Path partial = Files.createTempFile(folder, ".upload-", ".partial");
 		long limit = Math.min(limits.maxFileBytes(), limits.maxJobBytes() - used);
 		long size;
-		try (InputStream in = content; OutputStream out = Files.newOutputStream(partial)) {
-			size = copy(in, out, limit, safeName);
+		try {
+			try (InputStream in = content; OutputStream out = Files.newOutputStream(partial)) {
+				size = copy(in, out, limit, safeName);
+			}
+			Files.createDirectories(file.getParent());
+			Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 		}
-		catch (RequestException | IOException ex) {
+		catch (FileAlreadyExistsException | DirectoryNotEmptyException | NotDirectoryException ex) {
+			// Another upload of the job made the clash after our check.
+			throw clash(safeName);
+		}
+		finally {
 			Files.deleteIfExists(partial);
-			throw ex;
 		}
-		Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 		long id = db.sql("""
 				insert into artifact (job_id, attempt, kind, name, size) values (?, ?, ?, ?, ?)
 				on conflict (job_id, attempt, kind, name) do update set size = excluded.size, created_at = now()
@@ -102,6 +116,28 @@ public class ArtifactStore {
 			}
 		}
 		return name;
+	}
+
+	/** A file can't also be a folder: {@code d1} then {@code d1/child}, or the other way round, is refused. */
+	private static void refuseClash(Path folder, String name) {
+		String[] segments = name.split("/");
+		Path prefix = folder;
+		for (int i = 0; i < segments.length - 1; i++) {
+			prefix = prefix.resolve(segments[i]);
+			if (Files.exists(prefix, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(prefix, LinkOption.NOFOLLOW_LINKS)) {
+				throw RequestException.badRequest("file name " + name + " puts a file inside "
+						+ String.join("/", java.util.Arrays.copyOf(segments, i + 1))
+						+ ", which this job already uploaded as a file; a name can't be both a file and a folder");
+			}
+		}
+		if (Files.isDirectory(folder.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+			throw clash(name);
+		}
+	}
+
+	private static RequestException clash(String name) {
+		return RequestException.badRequest("file name " + name + " clashes with another file of this job: one is a"
+				+ " folder of the other (e.g. d1 and d1/child); a name can't be both a file and a folder");
 	}
 
 	private static long copy(InputStream in, OutputStream out, long limit, String name) throws IOException {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 import org.snplab.SnplabProperties;
+import org.snplab.StoredText;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -13,7 +14,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Job logs as ordered chunks. The agent numbers its chunks; a chunk resent after a lost answer has the same number
- * and is stored once. Past {@code snplab.logs.max-bytes-per-job} the log is cut with a note saying so.
+ * and is stored once. A NUL byte is stored as U+2400 "␀", bytes that aren't UTF-8 as U+FFFD. Past {@code snplab.logs.max-bytes-per-job} the log is cut with a note saying so.
  */
 @Service
 public class JobLogs {
@@ -27,8 +28,10 @@ public class JobLogs {
 		this.maxBytes = properties.logs().maxBytesPerJob();
 	}
 
+	/** Stores a chunk; NUL bytes and what isn't UTF-8 are kept readable ({@link StoredText}), never refused. */
 	@Transactional
-	public void append(long jobId, int attempt, int seq, String text) {
+	public void append(long jobId, int attempt, int seq, byte[] chunk) {
+		String text = StoredText.decode(chunk);
 		long used = db.sql("select log_bytes from job where id = ? for update").param(jobId).query(Long.class).single();
 		int size = text.getBytes(StandardCharsets.UTF_8).length;
 		if (used >= maxBytes) {

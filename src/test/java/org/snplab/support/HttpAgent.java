@@ -80,16 +80,40 @@ public final class HttpAgent {
 		return api.postText("/api/agent/jobs/" + jobId + "/log?attempt=1&seq=" + seq, text).status();
 	}
 
+	/** Sends a log chunk of raw bytes, as the agent does: the output of a step need not be text. */
+	public int log(long jobId, int seq, byte[] bytes) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/agent/jobs/" + jobId + "/log?attempt=1&seq=" + seq))
+			.header("Authorization", "Bearer " + credential)
+			.header("Content-Type", "application/octet-stream")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+			.build();
+		return client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+	}
+
+	/** The status of a heartbeat with these facts and labels. */
+	public int heartbeat(Map<String, String> facts, Map<String, String> labels) {
+		return api.post("/api/agent/heartbeat", Map.of("facts", facts, "labels", labels, "slots", 1)).status();
+	}
+
 	public int finish(long jobId, String result, String reason) {
 		return api.post("/api/agent/jobs/" + jobId + "/finish?attempt=1",
 				Map.of("result", result, "reason", reason == null ? "" : reason, "exitCode", 1)).status();
 	}
 
 	public int upload(long jobId, String kind, String name, Path file) throws IOException, InterruptedException {
+		return uploadAnswer(jobId, kind, name, file).status();
+	}
+
+	/** Uploads a file; the answer's status and body. */
+	public Answer uploadAnswer(long jobId, String kind, String name, Path file) throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/agent/jobs/" + jobId + "/files/" + kind + "/" + name + "?attempt=1"))
 			.header("Authorization", "Bearer " + credential)
 			.PUT(HttpRequest.BodyPublishers.ofFile(file))
 			.build();
-		return client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+		HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+		return new Answer(response.statusCode(), response.body());
+	}
+
+	public record Answer(int status, String body) {
 	}
 }
