@@ -20,8 +20,9 @@ import org.snplab.agent.process.ProcessGroup;
 import org.snplab.agent.process.StepUser;
 
 /**
- * Runs one job attempt from checkout to finish. It always ends in the same cleanup: kill what is left of the
- * steps, upload files, flush the log, then report; except when the lease was lost, where nothing is reported.
+ * Runs one job attempt from checkout to finish, heartbeating until it is reported. It always ends in the same
+ * cleanup: kill what is left of the steps, upload files, flush the log, then report; except when the lease was
+ * lost, where nothing is reported.
  */
 public final class JobRunner {
 
@@ -84,8 +85,19 @@ public final class JobRunner {
 			// Without a workspace or log file there is nothing to run or stream; say so in the finish reason.
 			return report(null, new Outcome("infra_error", "workspace failed: " + e.getMessage(), null, false));
 		}
+		// The lease is renewed until the attempt is reported: uploading many files or a large one over a slow uplink,
+		// and the final log flush, may take longer than the lease, and a passed attempt must not be lost meanwhile.
 		CancellationChecker checker = new CancellationChecker(api, job, this);
 		checker.start();
+		try {
+			return runAndReport(workspace, log, started);
+		}
+		finally {
+			checker.stop();
+		}
+	}
+
+	private Outcome runAndReport(Path workspace, LogStreamer log, long started) throws InterruptedException {
 		Outcome outcome;
 		try {
 			outcome = execute(workspace, log, started);
@@ -96,7 +108,6 @@ public final class JobRunner {
 			outcome = new Outcome("infra_error", "agent error: " + e, null, false);
 		}
 		finally {
-			checker.stop();
 			for (ProcessGroup group : groups) {
 				// Also ends what passed steps left running in the background.
 				group.cancel(config.killGrace());
