@@ -16,6 +16,7 @@ import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
 import org.snplab.agent.api.Dtos.Finish;
 import org.snplab.agent.api.Dtos.Job;
+import org.snplab.agent.process.LeftoverGroups;
 import org.snplab.agent.process.ProcessGroup;
 import org.snplab.agent.process.StepUser;
 
@@ -48,6 +49,8 @@ public final class JobRunner {
 
 	private final List<ProcessGroup> groups = new ArrayList<>();
 
+	private final LeftoverGroups leftovers;
+
 	/** The result reported (or, when the lease was lost, that would have been). */
 	public record Outcome(String result, String reason, Integer exitCode, boolean reported) {
 	}
@@ -58,6 +61,7 @@ public final class JobRunner {
 		this.slot = slot;
 		this.job = job;
 		this.onRejected = onRejected;
+		this.leftovers = new LeftoverGroups(config.workDir());
 	}
 
 	public Job job() {
@@ -111,6 +115,7 @@ public final class JobRunner {
 			for (ProcessGroup group : groups) {
 				// Also ends what passed steps left running in the background.
 				group.cancel(config.killGrace());
+				leftovers.forget(group);
 			}
 		}
 		try {
@@ -170,6 +175,13 @@ public final class JobRunner {
 				return new Outcome("infra_error", "step " + n + " could not start: " + e.getMessage(), null, false);
 			}
 			groups.add(group);
+			try {
+				leftovers.remember(group);
+			}
+			catch (IOException e) {
+				// The step runs all the same; only a kill -9 of the agent would leave it running unnoticed.
+				System.err.println("agent: job " + job.jobId() + ": can't record step " + n + "'s process group: " + e.getMessage());
+			}
 			boolean timedOut = false;
 			boolean tooMuchOutput = false;
 			while (!group.waitFor(TICK)) {
