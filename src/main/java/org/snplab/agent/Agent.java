@@ -17,6 +17,7 @@ import org.snplab.agent.api.Dtos.Credential;
 import org.snplab.agent.api.Dtos.RegisterRequest;
 import org.snplab.agent.api.Dtos.RegisterResponse;
 import org.snplab.agent.probe.HostProbe;
+import org.snplab.agent.process.LeftoverGroups;
 import org.snplab.agent.process.StepUser;
 import org.snplab.agent.worker.Retry;
 import org.snplab.agent.worker.SlotWorker;
@@ -86,6 +87,7 @@ public final class Agent {
 			err.println("agent: " + e.getMessage());
 			return 2;
 		}
+		killLeftovers();
 		try {
 			Credential credential;
 			if (Files.exists(config.credentialFile())) {
@@ -137,6 +139,21 @@ public final class Agent {
 			heartbeat.stop();
 		}
 		done.countDown();
+	}
+
+	/**
+	 * A previous run of the agent killed with {@code kill -9} left its steps running (their process groups, QEMU
+	 * included): end them before taking work, or they would hold the slot's memory, vsock CID and SNP ASIDs.
+	 */
+	private void killLeftovers() throws InterruptedException {
+		try {
+			for (long pgid : new LeftoverGroups(config.workDir()).killAll(config.killGrace())) {
+				System.err.println("agent: ended process group " + pgid + ", left running by the agent's previous run");
+			}
+		}
+		catch (IOException e) {
+			System.err.println("agent: can't end what the agent's previous run left running: " + e.getMessage());
+		}
 	}
 
 	private List<Long> runningJobs() {

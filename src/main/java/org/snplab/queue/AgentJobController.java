@@ -6,6 +6,7 @@ import java.util.Map;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -25,10 +26,13 @@ class AgentJobController {
 
 	private final JobQueue queue;
 
-	AgentJobController(HostRegistry hosts, Dispatcher dispatcher, JobQueue queue) {
+	private final LeaseGrace leaseGrace;
+
+	AgentJobController(HostRegistry hosts, Dispatcher dispatcher, JobQueue queue, LeaseGrace leaseGrace) {
 		this.hosts = hosts;
 		this.dispatcher = dispatcher;
 		this.queue = queue;
+		this.leaseGrace = leaseGrace;
 	}
 
 	@PostMapping("/api/agent/poll")
@@ -42,8 +46,15 @@ class AgentJobController {
 	@PostMapping("/api/agent/jobs/{id}/heartbeat")
 	Map<String, Boolean> heartbeat(@RequestHeader(name = "Authorization", required = false) String authorization,
 			@PathVariable long id, @RequestParam int attempt) {
-		Host host = hosts.authenticateAgent(authorization);
-		return Map.of("cancel", queue.heartbeat(id, attempt, host));
+		try {
+			Host host = hosts.authenticateAgent(authorization);
+			return Map.of("cancel", queue.heartbeat(id, attempt, host));
+		}
+		catch (DataAccessException e) {
+			// The lease wasn't renewed: it must not be judged until the agent had a lease's time to renew it again.
+			leaseGrace.databaseUnreachable();
+			throw e;
+		}
 	}
 
 	@PostMapping("/api/agent/jobs/{id}/finish")

@@ -1,15 +1,22 @@
 package org.snplab.security;
 
+import java.time.Clock;
+
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.config.Customizer;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 
 /**
  * Pages and reads are open (unless {@code snplab.security.public-read=false}); actions need a role: maintainers
@@ -49,9 +56,43 @@ class SecurityConfiguration {
 		return SecurityObservationSettings.noObservations();
 	}
 
+	/**
+	 * A request carrying an {@code Authorization} header (scripts using basic auth) is judged by that header alone,
+	 * never by a session cookie sent along: a header that doesn't authenticate leaves the request anonymous. So CSRF
+	 * is skipped only where the header itself authenticated, never for a session plus {@code Bearer junk}.
+	 */
 	@Bean
 	@Order(2)
-	SecurityFilterChain securityFilterChain(HttpSecurity http, AccessProperties access) throws Exception {
+	SecurityFilterChain credentialsFilterChain(HttpSecurity http, AccessProperties access,
+			AuthenticationRefusals refusals) throws Exception {
+		http.securityMatcher(request -> request.getHeader("Authorization") != null);
+		authorize(http, access);
+		http.httpBasic(basic -> basic.authenticationEntryPoint(refusals))
+			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(refusals))
+			.csrf(csrf -> csrf.disable())
+			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+			.requestCache(cache -> cache.disable());
+		return http.build();
+	}
+
+	@Bean
+	@Order(3)
+	SecurityFilterChain securityFilterChain(HttpSecurity http, AccessProperties access, AuthenticationRefusals refusals)
+			throws Exception {
+		authorize(http, access);
+		http.httpBasic(basic -> basic.authenticationEntryPoint(refusals))
+			.formLogin(form -> form.loginPage("/login").permitAll())
+			.logout(logout -> logout.logoutSuccessUrl("/"))
+			// Requests with an Authorization header have a chain of their own (above): here every action comes from
+			// a session, and browsers submitting forms carry the CSRF token. An API request with neither a session nor
+			// credentials has nothing to forge: it gets a plain 401.
+			.csrf(csrf -> csrf.ignoringRequestMatchers(
+					request -> request.getRequestURI().startsWith("/api/") && request.getRequestedSessionId() == null));
+		return http.build();
+	}
+
+	private static void authorize(HttpSecurity http, AccessProperties access) throws Exception {
 		http.authorizeHttpRequests(requests -> {
 			requests.requestMatchers("/login", "/error", "/snplab.css", "/log.js", "/favicon.ico").permitAll();
 			// Administration, not reading: how snplab is set up is for admins only, even with public-read. Before the GET
@@ -68,17 +109,20 @@ class SecurityConfiguration {
 				.requestMatchers("/api/hosts/**", "/hosts/**").hasRole("ADMIN")
 				.requestMatchers("/api/**", "/runs/**", "/jobs/**").hasAnyRole("MAINTAINER", "ADMIN")
 				.anyRequest().hasAnyRole("MAINTAINER", "ADMIN");
-		})
-			.httpBasic(Customizer.withDefaults())
-			.formLogin(form -> form.loginPage("/login").permitAll())
-			.logout(logout -> logout.logoutSuccessUrl("/"))
-			// Non-browser clients (agents, GitHub, scripts with basic auth) can't carry a CSRF token; browsers
-			// submitting forms always do, because the form login session never sends an Authorization header.
-			// An API request with neither a session nor credentials has nothing to forge: it gets a plain 401.
-			.csrf(csrf -> csrf.ignoringRequestMatchers(
-					request -> request.getHeader("Authorization") != null,
-					request -> request.getRequestURI().startsWith("/api/") && request.getRequestedSessionId() == null));
-		return http.build();
+		});
+	}
+
+	@Bean
+	AuthenticationRefusals authenticationRefusals(JsonMapper json) {
+		return new AuthenticationRefusals(json);
+	}
+
+	/** Users' passwords, checked with bcrypt at most once a minute per credential, failures limited. */
+	@Bean
+	AuthenticationProvider passwordAuthentication(UserAccounts users, PasswordEncoder encoder, Clock clock) {
+		DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
+		passwords.setPasswordEncoder(encoder);
+		return new CachedPasswordCheck(passwords, clock);
 	}
 
 	@Bean

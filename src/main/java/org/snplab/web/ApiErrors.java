@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.snplab.RequestException;
 
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -31,6 +32,14 @@ class ApiErrors {
 	@ExceptionHandler({ MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class })
 	ResponseEntity<Map<String, Object>> badParameter(Exception ex) {
 		return answer(HttpStatus.BAD_REQUEST, ex.getMessage());
+	}
+
+	/** The database is down or its connections are used up: the request may well succeed in a moment. */
+	@ExceptionHandler(DataAccessResourceFailureException.class)
+	ResponseEntity<Map<String, Object>> databaseUnreachable(DataAccessResourceFailureException ex) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header("Retry-After", "10")
+			.body(Map.of("status", 503, "error", "the database is unreachable: try again shortly"));
 	}
 
 	private static ResponseEntity<Map<String, Object>> answer(HttpStatus status, String message) {

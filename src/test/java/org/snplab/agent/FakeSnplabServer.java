@@ -37,7 +37,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The server side of the agent protocol over real HTTP, on a free loopback port: records what the agent sends,
- * hands out queued jobs, cancels on demand and can fail chosen log posts with 500 to make the agent resend.
+ * hands out queued jobs, cancels on demand and can fail chosen log posts with 500 to make the agent resend. Given a
+ * lease, it loses a job whose heartbeats stopped for that long, as the real server does.
  */
 public final class FakeSnplabServer implements AutoCloseable {
 
@@ -89,6 +90,14 @@ public final class FakeSnplabServer implements AutoCloseable {
 
 	private volatile int maxUploadBytes = Integer.MAX_VALUE;
 
+	// null: leases never expire
+	private volatile Duration lease;
+
+	// System.nanoTime() of each job's hand-out or latest heartbeat
+	private final Map<Long, Long> renewedAt = new ConcurrentHashMap<>();
+
+	private volatile Duration uploadDelay = Duration.ZERO;
+
 	public FakeSnplabServer() throws IOException {
 		http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		http.setExecutor(executor);
@@ -111,6 +120,19 @@ public final class FakeSnplabServer implements AutoCloseable {
 	/** Every later call about this job is answered 409, as when its lease went to another host. */
 	public void loseLease(long jobId) {
 		leaseLost.add(jobId);
+	}
+
+	/**
+	 * From now on, a job without a heartbeat for this long (since it was handed out) loses its lease: every later
+	 * call about it is answered 409.
+	 */
+	public void lease(Duration lease) {
+		this.lease = lease;
+	}
+
+	/** Each upload is answered only after this long, as over a slow uplink. */
+	public void delayUploads(Duration delay) {
+		uploadDelay = delay;
 	}
 
 	public void revokeCredential() {
@@ -200,6 +222,7 @@ public final class FakeSnplabServer implements AutoCloseable {
 					return;
 				}
 				slotOfJob.put(job.jobId(), poll.get("slot").asInt());
+				renewedAt.put(job.jobId(), System.nanoTime());
 				respond(exchange, 200, AgentApi.JSON.writeValueAsString(job));
 				return;
 			}
@@ -209,6 +232,11 @@ public final class FakeSnplabServer implements AutoCloseable {
 				return;
 			}
 			long jobId = Long.parseLong(m.group(1));
+			Duration lease = this.lease;
+			Long renewed = renewedAt.get(jobId);
+			if (lease != null && renewed != null && System.nanoTime() - renewed > lease.toNanos()) {
+				leaseLost.add(jobId);
+			}
 			if (leaseLost.contains(jobId)) {
 				respond(exchange, 409, "");
 				return;
@@ -217,6 +245,7 @@ public final class FakeSnplabServer implements AutoCloseable {
 				case "log" -> log(exchange, jobId, Long.parseLong(query.get("seq")), body);
 				case "heartbeat" -> {
 					jobHeartbeats.incrementAndGet();
+					renewedAt.put(jobId, System.nanoTime());
 					respond(exchange, 200, "{\"cancel\":" + canceled.contains(jobId) + "}");
 				}
 				case "finish" -> {
@@ -228,6 +257,7 @@ public final class FakeSnplabServer implements AutoCloseable {
 						respond(exchange, 413, "");
 						return;
 					}
+					Thread.sleep(uploadDelay.toMillis());
 					String file = URLDecoder.decode(m.group(4), StandardCharsets.UTF_8);
 					uploads.add(new Upload(jobId, m.group(3), file, body));
 					respond(exchange, 204, null);

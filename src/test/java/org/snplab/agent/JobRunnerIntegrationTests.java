@@ -178,6 +178,21 @@ class JobRunnerIntegrationTests {
 	}
 
 	@Test
+	void uploadsTakingLongerThanTheLeaseKeepItAndTheAttemptPasses() throws Exception {
+		startAgent(fastAgent(server, workDir()));
+		// Three files at 1.5 s each over a "slow uplink": 4.5 s of uploads against a 3 s lease, heartbeats every 1 s.
+		server.lease(Duration.ofSeconds(3));
+		server.delayUploads(Duration.ofMillis(1500));
+		server.enqueue(withFiles(job(13, repo, "echo a > a.log; echo b > b.log; echo c > c.log"), List.of("*.log"),
+				List.of()));
+
+		Finish finish = server.awaitFinish(13, WAIT);
+
+		assertThat(finish).isEqualTo(new Finish("passed", "", 0));
+		assertThat(server.uploads).extracting(FakeSnplabServer.Upload::path).containsExactly("a.log", "b.log", "c.log");
+	}
+
+	@Test
 	void environmentHasJobAndSlotVariables() throws Exception {
 		startAgent(fastAgent(server, workDir()).withSlots(2));
 		String printEnv = "sleep 1; env | grep -E '^(SNPLAB_|FOO=)' | sort";

@@ -105,8 +105,12 @@ public final class ProcessGroup {
 
 	/** {@code /bin/kill SIGNAL -- -PGID}; true when kill succeeded, i.e. the group exists (zombies count). */
 	private boolean kill(String signal) {
+		return signal(signal, pgid());
+	}
+
+	static boolean signal(String signal, long pgid) {
 		try {
-			Process kill = new ProcessBuilder("/bin/kill", signal, "--", "-" + pgid())
+			Process kill = new ProcessBuilder("/bin/kill", signal, "--", "-" + pgid)
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();

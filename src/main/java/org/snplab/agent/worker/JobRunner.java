@@ -16,13 +16,15 @@ import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
 import org.snplab.agent.api.Dtos.Finish;
 import org.snplab.agent.api.Dtos.Job;
+import org.snplab.agent.process.LeftoverGroups;
 import org.snplab.agent.process.ProcessGroup;
 import org.snplab.agent.process.StepUser;
 import org.snplab.git.CloneUrls;
 
 /**
- * Runs one job attempt from checkout to finish. It always ends in the same cleanup: kill what is left of the
- * steps, upload files, flush the log, then report; except when the lease was lost, where nothing is reported.
+ * Runs one job attempt from checkout to finish, heartbeating until it is reported. It always ends in the same
+ * cleanup: kill what is left of the steps, upload files, flush the log, then report; except when the lease was
+ * lost, where nothing is reported.
  */
 public final class JobRunner {
 
@@ -48,6 +50,8 @@ public final class JobRunner {
 
 	private final List<ProcessGroup> groups = new ArrayList<>();
 
+	private final LeftoverGroups leftovers;
+
 	/** The result reported (or, when the lease was lost, that would have been). */
 	public record Outcome(String result, String reason, Integer exitCode, boolean reported) {
 	}
@@ -58,6 +62,7 @@ public final class JobRunner {
 		this.slot = slot;
 		this.job = job;
 		this.onRejected = onRejected;
+		this.leftovers = new LeftoverGroups(config.workDir());
 	}
 
 	public Job job() {
@@ -85,8 +90,19 @@ public final class JobRunner {
 			// Without a workspace or log file there is nothing to run or stream; say so in the finish reason.
 			return report(null, new Outcome("infra_error", "workspace failed: " + e.getMessage(), null, false));
 		}
+		// The lease is renewed until the attempt is reported: uploading many files or a large one over a slow uplink,
+		// and the final log flush, may take longer than the lease, and a passed attempt must not be lost meanwhile.
 		CancellationChecker checker = new CancellationChecker(api, job, this);
 		checker.start();
+		try {
+			return runAndReport(workspace, log, started);
+		}
+		finally {
+			checker.stop();
+		}
+	}
+
+	private Outcome runAndReport(Path workspace, LogStreamer log, long started) throws InterruptedException {
 		Outcome outcome;
 		try {
 			outcome = execute(workspace, log, started);
@@ -97,10 +113,10 @@ public final class JobRunner {
 			outcome = new Outcome("infra_error", "agent error: " + e, null, false);
 		}
 		finally {
-			checker.stop();
 			for (ProcessGroup group : groups) {
 				// Also ends what passed steps left running in the background.
 				group.cancel(config.killGrace());
+				leftovers.forget(group);
 			}
 		}
 		try {
@@ -160,6 +176,13 @@ public final class JobRunner {
 				return new Outcome("infra_error", "step " + n + " could not start: " + e.getMessage(), null, false);
 			}
 			groups.add(group);
+			try {
+				leftovers.remember(group);
+			}
+			catch (IOException e) {
+				// The step runs all the same; only a kill -9 of the agent would leave it running unnoticed.
+				System.err.println("agent: job " + job.jobId() + ": can't record step " + n + "'s process group: " + e.getMessage());
+			}
 			boolean timedOut = false;
 			boolean tooMuchOutput = false;
 			while (!group.waitFor(TICK)) {
