@@ -3,12 +3,15 @@ package org.snplab.github;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.snplab.RequestException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
 
 /**
  * Reading a webhook's body before anyone knows who sent it: at most {@code maxBytes} (413 past it, without reading
@@ -24,10 +27,12 @@ final class WebhookBody {
 	/**
 	 * The body, read up to {@code maxBytes}: the buffer grows with what was really sent, never to a declared length,
 	 * and reading stops one chunk past the cap, so a sender can't make us hold more than the cap however much it sends.
+	 * Every byte held is taken from the budget first; the caller gives the body's length back when the request ends
+	 * (on a refusal here it is given back at once).
 	 *
-	 * @throws RequestException 413 once the body passes {@code maxBytes}
+	 * @throws RequestException 413 once the body passes {@code maxBytes}; 503 when the budget is spent
 	 */
-	static byte[] read(InputStream in, long maxBytes) {
+	static byte[] read(InputStream in, long maxBytes, Budget budget) {
 		ByteArrayOutputStream body = new ByteArrayOutputStream(CHUNK);
 		byte[] chunk = new byte[CHUNK];
 		try {
@@ -36,14 +41,53 @@ final class WebhookBody {
 				if (body.size() + (long) n > maxBytes) {
 					throw tooLarge(maxBytes);
 				}
+				budget.take(n);
 				body.write(chunk, 0, n);
 			}
+			return body.toByteArray();
 		}
 		catch (IOException ex) {
+			budget.giveBack(body.size());
 			// The sender went away or stalled: no one reads the answer, but it is theirs (4xx), not ours.
 			throw RequestException.badRequest("the body could not be read to its end: " + ex.getMessage());
 		}
-		return body.toByteArray();
+		catch (RuntimeException ex) {
+			budget.giveBack(body.size());
+			throw ex;
+		}
+	}
+
+	/**
+	 * The bytes all webhook requests together may hold before their signature is checked: the cap bounds one request,
+	 * this bounds the many a sender can open at once (each with a well-formed but wrong signature). Past it a request
+	 * is refused with 503 rather than waited for; GitHub's deliveries are far smaller than the cap, and a missed one
+	 * is caught up by the reconciler.
+	 */
+	static final class Budget {
+
+		private final long limit;
+
+		private final AtomicLong held = new AtomicLong();
+
+		Budget(long limit) {
+			this.limit = limit;
+		}
+
+		void take(long bytes) {
+			if (held.addAndGet(bytes) > limit) {
+				held.addAndGet(-bytes);
+				throw new RequestException(HttpStatus.SERVICE_UNAVAILABLE, "too many webhook "
+						+ "bodies are being read at once; try again later");
+			}
+		}
+
+		void giveBack(long bytes) {
+			held.addAndGet(-bytes);
+		}
+
+		long held() {
+			return held.get();
+		}
 	}
 
 	static RequestException tooLarge(long maxBytes) {

@@ -47,7 +47,12 @@ class WebhookController {
 
 	private final JsonMapper json;
 
+	/** How many bodies of the largest size may be held at once (smaller ones: more), see {@link WebhookBody.Budget}. */
+	private static final int BODIES_AT_ONCE = 4;
+
 	private final long maxBytes;
+
+	private final WebhookBody.Budget budget;
 
 	WebhookController(Repositories repositories, Deliveries deliveries, DeliveryProcessor processor, JsonMapper json,
 			GithubProperties properties) {
@@ -56,6 +61,7 @@ class WebhookController {
 		this.processor = processor;
 		this.json = json;
 		this.maxBytes = properties.github().webhookMaxBytes().toBytes();
+		this.budget = new WebhookBody.Budget(BODIES_AT_ONCE * maxBytes);
 	}
 
 	/** Takes the servlet request, not a {@code @RequestBody}: Spring would buffer a body of any size before we look. */
@@ -77,7 +83,16 @@ class WebhookController {
 		if (!SIGNATURE.matcher(signature.trim()).matches()) {
 			throw anonymous(HttpStatus.UNAUTHORIZED, "X-Hub-Signature-256 must be sha256= and 64 hex digits");
 		}
-		byte[] raw = WebhookBody.read(request.getInputStream(), maxBytes);
+		byte[] raw = WebhookBody.read(request.getInputStream(), maxBytes, budget);
+		try {
+			return receive(event, deliveryId, signature, raw);
+		}
+		finally {
+			budget.giveBack(raw.length);
+		}
+	}
+
+	private Map<String, Object> receive(String event, String deliveryId, String signature, byte[] raw) {
 		String name = WebhookBody.repositoryName(json, raw);
 		Repositories.Entry entry = repositories.entry(name)
 			.orElseThrow(() -> anonymous(HttpStatus.NOT_FOUND, name == null
