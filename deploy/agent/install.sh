@@ -118,7 +118,7 @@ else
 fi
 
 if [ -n "$prefix" ]; then
-  echo "installed under $root: no service started"
+  echo "--root $root: no service started"
 elif [ ${#changed[@]} -gt 0 ] || ! systemctl is-active --quiet snplab-agent; then
   if [[ " ${changed[*]} " == *" /etc/udev/rules.d/"* ]]; then
     udevadm control --reload && udevadm trigger --subsystem-match=misc || true
