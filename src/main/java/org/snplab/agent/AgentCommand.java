@@ -27,7 +27,7 @@ public final class AgentCommand {
 			  --work-dir DIR          workspaces and credential.json (default ./agent-work)
 			  --name NAME             host name shown by the server (default: this host's name)
 			  --slots N               jobs run at once (default 1)
-			  --label KEY=VALUE       a label for job placement; repeat for more
+			  --label KEY[=VALUE]     a label for job placement (`coconut`, `board=epyc-9124`); repeat for more
 			  --kill-grace SECONDS    from TERM to KILL when a job is stopped (default 10)
 			  --vsock-cid-base N      slot s gets SNPLAB_VSOCK_CID = N + s (default 100)
 			  --vsock-port-base N     slot s gets SNPLAB_VSOCK_PORT = N + s (default 10000)
@@ -96,11 +96,7 @@ public final class AgentCommand {
 				value = args[++i];
 			}
 			if (arg.equals("--label")) {
-				int eq = value.indexOf('=');
-				if (eq <= 0) {
-					throw new IllegalArgumentException("--label wants KEY=VALUE, got " + value);
-				}
-				labels.put(value.substring(0, eq), value.substring(eq + 1));
+				label(value, labels);
 			}
 			else if (options.put(arg, value) != null) {
 				throw new IllegalArgumentException(arg + " given twice");
@@ -129,6 +125,21 @@ public final class AgentCommand {
 		long maxOutput = (long) number(options, "--max-output-mib", (int) (AgentConfig.DEFAULT_MAX_OUTPUT_BYTES >> 20), 1) << 20;
 		return new AgentConfig(server, token, workDir, name, slots, labels, grace, cidBase, portBase, maxOutput,
 				options.get("--run-as"), AgentConfig.DEFAULT_POLL_WAIT_SECONDS, Path.of("/"));
+	}
+
+	/**
+	 * {@code KEY} or {@code KEY=VALUE}: a label without a value (stored with an empty one) is what a pipeline's
+	 * {@code labels: [coconut]} asks for; {@code labels: [board=x]} needs the value too.
+	 */
+	private static void label(String value, Map<String, String> labels) {
+		int eq = value.indexOf('=');
+		String key = eq < 0 ? value : value.substring(0, eq);
+		if (key.isBlank() || !key.equals(key.strip())) {
+			throw new IllegalArgumentException("--label wants KEY or KEY=VALUE, got '" + value + "'");
+		}
+		if (labels.put(key, eq < 0 ? "" : value.substring(eq + 1)) != null) {
+			throw new IllegalArgumentException("--label " + key + " given twice");
+		}
 	}
 
 	private static String required(Map<String, String> options, String name) {

@@ -1,8 +1,10 @@
 package org.snplab.hosts;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +12,7 @@ import org.snplab.SnplabProperties;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -26,15 +29,20 @@ class RegistrationToken implements ApplicationRunner {
 
 	private static final Logger log = LoggerFactory.getLogger(RegistrationToken.class);
 
+	private static final Set<String> THIS_MACHINE = Set.of("localhost", "127.0.0.1", "[::1]");
+
 	private final JdbcClient db;
 
 	private final SnplabProperties properties;
 
+	private final Environment environment;
+
 	private volatile String generatedHash;
 
-	RegistrationToken(JdbcClient db, SnplabProperties properties) {
+	RegistrationToken(JdbcClient db, SnplabProperties properties, Environment environment) {
 		this.db = db;
 		this.properties = properties;
+		this.environment = environment;
 	}
 
 	/** Generates and prints the token at the first start, when none is configured. */
@@ -49,9 +57,29 @@ class RegistrationToken implements ApplicationRunner {
 			.update() > 0;
 		if (stored) { // else another server instance generated one at the same moment and printed it
 			log.warn("\n\n    snplab agent registration token (shown once; set SNPLAB_REGISTRATION_TOKEN to choose one): {}\n"
-					+ "    start an agent with: java -jar snplab.jar agent --server {} --token {}\n", token,
-					properties.baseUrl(), token);
+					+ "    start an agent with (or install one as a service: deploy/agent/install.sh, see deploy/README.md):\n"
+					+ "      {}\n", token, agentCommand(token, agentServerUrl(properties.baseUrl(),
+							environment.getProperty("local.server.port", Integer.class))));
 		}
+	}
+
+	/** The README's agent command line: the token in the environment, not argv (ps shows argv to every user). */
+	static String agentCommand(String token, String serverUrl) {
+		return "SNPLAB_REGISTRATION_TOKEN=" + token + " java -jar snplab.jar agent --server " + serverUrl
+				+ " --work-dir /var/lib/snplab-agent";
+	}
+
+	/**
+	 * The URL to give agents: the base URL, but with the port the server really listens on when the base URL names
+	 * this machine (the default {@code http://localhost:8080}, under {@code --server.port=9090}); a public base URL
+	 * (behind nginx) is kept as it is.
+	 */
+	static String agentServerUrl(String baseUrl, Integer localPort) {
+		URI uri = URI.create(baseUrl);
+		if (localPort == null || uri.getHost() == null || !THIS_MACHINE.contains(uri.getHost())) {
+			return baseUrl;
+		}
+		return uri.getScheme() + "://" + uri.getHost() + ":" + localPort;
 	}
 
 	/** Whether an agent presented the token, compared in constant time. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snplab.agent.api.AgentApi;
+import org.snplab.pipeline.Requirements;
 
 import tools.jackson.databind.JsonNode;
 
@@ -120,7 +121,8 @@ class AgentCommandIntegrationTests {
 		assertThat(child.exitValue()).isEqualTo(2);
 		assertThat(stderr).contains("usage: snplab.jar agent");
 		for (String[] bad : List.of(new String[] { "--token", "t" }, new String[] { "--server", "ftp://x", "--token", "t" },
-				new String[] { "--server", "http://x", "--token", "t", "--label", "novalue" },
+				new String[] { "--server", "http://x", "--token", "t", "--label", "=novalue" },
+				new String[] { "--server", "http://x", "--token", "t", "--label", "a", "--label", "a=b" },
 				new String[] { "--server", "http://x", "--token", "t", "--bogus" },
 				new String[] { "--server", "http://x", "--token" }, new String[] { "--probe", "--slots", "2" })) {
 			ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -154,6 +156,16 @@ class AgentCommandIntegrationTests {
 		assertThat(defaults.maxOutputBytes()).isEqualTo(1L << 30);
 		assertThat(defaults.runAs()).as("steps run as the agent's user").isNull();
 		assertThat(defaults.name()).isNotBlank();
+	}
+
+	@Test
+	void aLabelWithoutAValueIsAcceptedAsTheReadmeAndTheUnitWriteIt() {
+		AgentConfig config = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x", "--token", "t",
+				"--label", "coconut", "--label=board=epyc", "--label", "empty=" }, Map.of());
+
+		assertThat(config.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("coconut", "", "board", "epyc", "empty", ""));
+		assertThat(new Requirements(List.of(), List.of("coconut")).matches(Map.of(), config.labels()))
+			.as("a pipeline's labels: [coconut] matches the host").isTrue();
 	}
 
 	@Test

@@ -126,7 +126,7 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 	}
 
 	private HostRegistry registry(SnplabProperties settings) {
-		return new HostRegistry(db, json, settings, events, new RegistrationToken(db, settings));
+		return new HostRegistry(db, json, settings, events, new RegistrationToken(db, settings, new org.springframework.core.env.StandardEnvironment()));
 	}
 
 	private SnplabProperties withoutAutoEnable() {

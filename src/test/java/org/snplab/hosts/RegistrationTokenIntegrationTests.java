@@ -9,7 +9,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.snplab.SnplabProperties;
 import org.snplab.support.ServerIntegrationTest;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -24,6 +28,9 @@ class RegistrationTokenIntegrationTests extends ServerIntegrationTest {
 	@Autowired
 	SnplabProperties properties;
 
+	@Autowired
+	Environment environment;
+
 	private SnplabProperties unset;
 
 	@BeforeEach
@@ -35,7 +42,7 @@ class RegistrationTokenIntegrationTests extends ServerIntegrationTest {
 
 	@Test
 	void theFirstStartGeneratesAndPrintsATokenEveryInstanceAcceptsAndKeepsOnlyItsHash(CapturedOutput output) {
-		RegistrationToken first = new RegistrationToken(db, unset);
+		RegistrationToken first = new RegistrationToken(db, unset, environment);
 		assertThat(first.matches("change-me")).as("nothing is accepted before a token exists").isFalse();
 
 		first.run(null);
@@ -50,15 +57,30 @@ class RegistrationTokenIntegrationTests extends ServerIntegrationTest {
 		assertThat(db.sql("select value from server_setting where name = ?").param(RegistrationToken.SETTING)
 			.query(String.class).single()).isEqualTo(HostRegistry.sha256(token)).doesNotContain(token);
 
-		RegistrationToken secondInstance = new RegistrationToken(db, unset);
+		assertThat(output.getOut() + output.getErr()).as("the hint names the port the server really listens on")
+			.contains("SNPLAB_REGISTRATION_TOKEN=" + token + " java -jar snplab.jar agent --server http://localhost:" + port
+					+ " --work-dir /var/lib/snplab-agent")
+			.doesNotContain("--token " + token);
+
+		RegistrationToken secondInstance = new RegistrationToken(db, unset, environment);
 		secondInstance.run(null);
 		assertThat(secondInstance.matches(token)).isTrue();
 		assertThat(PRINTED.matcher(output.getOut() + output.getErr()).results().count()).as("printed once").isEqualTo(1);
 	}
 
 	@Test
+	void theHintsCommandIsTheOneTheReadmeWrites() throws Exception {
+		String readme = Files.readString(Path.of("README.md"));
+
+		assertThat(readme).contains(RegistrationToken.agentCommand("...", "https://snplab.example.org"));
+		assertThat(RegistrationToken.agentServerUrl("https://snplab.example.org", 8081))
+			.as("a public base URL (behind nginx) is kept").isEqualTo("https://snplab.example.org");
+		assertThat(RegistrationToken.agentServerUrl("http://127.0.0.1:8080", 9090)).isEqualTo("http://127.0.0.1:9090");
+	}
+
+	@Test
 	void aConfiguredTokenIsTheOnlyOneAcceptedAndNothingIsGenerated() {
-		RegistrationToken configured = new RegistrationToken(db, properties);
+		RegistrationToken configured = new RegistrationToken(db, properties, environment);
 
 		configured.run(null);
 
