@@ -2,6 +2,7 @@ package org.snplab;
 
 import java.nio.file.Path;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.modulith.core.ApplicationModules;
@@ -15,7 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ModularityTests {
 
-	private static final ApplicationModules MODULES = ApplicationModules.of(SnplabApplication.class);
+	// The launcher picks the role (server or agent) from the command line, so it calls into the agent module; it
+	// belongs to neither, and counting it as the root package's would make every module's use of that package a cycle.
+	private static final ApplicationModules MODULES = ApplicationModules.of(SnplabApplication.class,
+			JavaClass.Predicates.equivalentTo(SnplabApplication.class));
 
 	@Test
 	void modulesUseEachOtherOnlyThroughTheirApis() {
