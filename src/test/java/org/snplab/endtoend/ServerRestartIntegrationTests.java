@@ -42,13 +42,9 @@ class ServerRestartIntegrationTests {
 
 		ServerProcess server = ServerProcess.start(log, port, properties, environment);
 		try (AgentProcess agent = AgentProcess.start(server.baseUrl(), "token", temp.resolve("agent"), "agent-a")) {
-			HttpApi admin = HttpApi.basic(server.baseUrl(), "admin", "secret");
-			long runId = admin.post("/api/runs", Map.of("repository", repo.url(), "ref", "main")).json().get("id").asLong();
-			long jobId = Eventually.await(Duration.ofSeconds(60), "the job to start",
-					() -> admin.get("/api/runs/" + runId).json().get("jobs").get(0),
-					job -> "running".equals(job.get("state").asString())).get("id").asLong();
-			Eventually.await(Duration.ofSeconds(30), "the first step's output", () -> admin.get("/api/jobs/" + jobId + "/log").body(),
-					text -> text.contains("before-restart"));
+			long[] started = runUntilItsFirstStepPrinted(server, repo);
+			long runId = started[0];
+			long jobId = started[1];
 
 			server.crash();
 			server = ServerProcess.start(log, port, properties, environment);
@@ -86,13 +82,9 @@ class ServerRestartIntegrationTests {
 
 		ServerProcess server = ServerProcess.start(log, port, properties, environment);
 		try (AgentProcess agent = AgentProcess.start(server.baseUrl(), "token", temp.resolve("agent"), "agent-a")) {
-			HttpApi admin = HttpApi.basic(server.baseUrl(), "admin", "secret");
-			long runId = admin.post("/api/runs", Map.of("repository", repo.url(), "ref", "main")).json().get("id").asLong();
-			long jobId = Eventually.await(Duration.ofSeconds(60), "the job to start",
-					() -> admin.get("/api/runs/" + runId).json().get("jobs").get(0),
-					job -> "running".equals(job.get("state").asString())).get("id").asLong();
-			Eventually.await(Duration.ofSeconds(30), "the first step's output", () -> admin.get("/api/jobs/" + jobId + "/log").body(),
-					text -> text.contains("before-restart"));
+			long[] started = runUntilItsFirstStepPrinted(server, repo);
+			long runId = started[0];
+			long jobId = started[1];
 
 			server.crash();
 			Thread.sleep(lease.multipliedBy(2).plusSeconds(1).toMillis()); // every lease ran out meanwhile
@@ -114,5 +106,17 @@ class ServerRestartIntegrationTests {
 		finally {
 			server.close();
 		}
+	}
+
+	/** Queues the repository's pipeline and waits until its job runs and has printed "before-restart": {run, job}. */
+	private static long[] runUntilItsFirstStepPrinted(ServerProcess server, TestRepositories repo) {
+		HttpApi admin = HttpApi.basic(server.baseUrl(), "admin", "secret");
+		long runId = admin.post("/api/runs", Map.of("repository", repo.url(), "ref", "main")).json().get("id").asLong();
+		long jobId = Eventually.await(Duration.ofSeconds(60), "the job to start",
+				() -> admin.get("/api/runs/" + runId).json().get("jobs").get(0),
+				job -> "running".equals(job.get("state").asString())).get("id").asLong();
+		Eventually.await(Duration.ofSeconds(30), "the first step's output", () -> admin.get("/api/jobs/" + jobId + "/log").body(),
+				text -> text.contains("before-restart"));
+		return new long[] { runId, jobId };
 	}
 }
