@@ -233,7 +233,7 @@ public class HostRegistry {
 	public void remove(long id) {
 		Host host = find(id).orElseThrow(() -> RequestException.notFound("no host with id " + id));
 		db.sql("select id from host where id = ? for update").param(id).query(Long.class).single();
-		int running = db.sql("select count(*) from job where host_id = ? and state = 'running'")
+		int running = db.sql("select count(*) from job where host_id = ? and state in ('assigned', 'running')")
 			.param(id)
 			.query(Integer.class)
 			.single();

@@ -20,7 +20,8 @@ import org.springframework.stereotype.Service;
 public class RunViews {
 
 	private static final String JOB_COLUMNS = """
-			j.id, j.run_id, j.name, case when j.state = 'finished' then j.result else j.state end, j.reason, h.name,
+			j.id, j.run_id, j.name, case j.state when 'finished' then j.result when 'assigned' then 'queued' else j.state end,
+			j.reason, h.name,
 			j.attempt, j.max_attempts, j.priority, j.requires_id, j.queued_at, j.started_at, j.finished_at, j.exit_code,
 			j.cancel_requested""";
 

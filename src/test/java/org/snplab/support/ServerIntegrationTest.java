@@ -63,8 +63,20 @@ public abstract class ServerIntegrationTest {
 
 	@BeforeEach
 	void emptyTables() {
-		// Ids are never reused (no restart identity): the server caches hosts and requirement sets by id.
-		db.sql("truncate test_result, test_report, log_chunk, artifact, job_attempt, job, run, host, github_delivery, github_run, github_head, github_status, pipeline_schedule, github_repository cascade").update();
+		// Ids are never reused (no restart identity): the server caches hosts and requirement sets by id. A
+		// scheduling pass running in the background may hold locks in another order: PostgreSQL then fails one
+		// side of the deadlock, and this is retried.
+		for (int attempt = 1;; attempt++) {
+			try {
+				db.sql("truncate test_result, test_report, log_chunk, artifact, job_attempt, job, run, host, github_delivery, github_run, github_head, github_status, pipeline_schedule, github_repository, fair_share_usage cascade").update();
+				return;
+			}
+			catch (org.springframework.dao.PessimisticLockingFailureException deadlock) {
+				if (attempt == 5) {
+					throw deadlock;
+				}
+			}
+		}
 	}
 
 	protected String baseUrl() {
