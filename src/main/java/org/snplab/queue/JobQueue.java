@@ -87,7 +87,12 @@ public class JobQueue {
 		checkSlot(host, slot);
 		readySlots.ready(host, slot, Duration.ZERO);
 		Optional<ClaimedJob> job = claimWhileReady(host, slot);
-		return job.isPresent() ? job : answered(host, slot);
+		if (job.isPresent()) {
+			// The poll is answered: once its job ends, the slot is free but nobody is asking for work on it.
+			readySlots.answered(host.id(), slot);
+			return job;
+		}
+		return answered(host, slot);
 	}
 
 	void checkSlot(Host host, int slot) {

@@ -65,6 +65,9 @@ class SchedulingPassIntegrationTests extends ServerIntegrationTest {
 	@Autowired
 	FairShareUsage usage;
 
+	@Autowired
+	RunViews views;
+
 	private final RunService.Origin api = new RunService.Origin("file:///svsm", "main", "a".repeat(40), "api");
 
 	@Test
@@ -79,6 +82,19 @@ class SchedulingPassIntegrationTests extends ServerIntegrationTest {
 		queue.finish(a.jobId(), a.attempt(), milan, JobResult.PASSED, null, 0);
 		pass.run();
 		assertThat(states()).containsEntry("a", "passed").containsEntry("c", "assigned");
+	}
+
+	@Test
+	void aWaitingJobSaysWhatItWaitsForInTheApi() {
+		pollingHost("milan-1", 4, 16 * GIB);
+		runs.queue(api, Pipelines.of(guestJob("a", 0, 8 * GIB), guestJob("b", 0, 8 * GIB), guestJob("c", 0, 8 * GIB),
+				guestJob("huge", 0, 64 * GIB)));
+
+		pass.run();
+
+		assertThat(views.job(idOf("c")).waiting()).isEqualTo("waiting for 8 GiB on milan-1 (2 jobs running)");
+		assertThat(views.job(idOf("huge")).waiting()).isEqualTo("no host has 64 GiB free; the largest has 16 GiB");
+		assertThat(views.job(idOf("a")).waiting()).isNull();
 	}
 
 	@Test
@@ -270,6 +286,10 @@ class SchedulingPassIntegrationTests extends ServerIntegrationTest {
 			.param(job)
 			.query(String.class)
 			.single();
+	}
+
+	private long idOf(String job) {
+		return db.sql("select id from job where name = ?").param(job).query(Long.class).single();
 	}
 
 	private int slotOf(String job) {
