@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import org.snplab.hosts.Host;
@@ -126,23 +125,21 @@ public class SchedulingPass {
 			.list();
 		List<HostSummary> fleet = new ArrayList<>();
 		long reserve = properties.hostReserve().memoryMb();
-		for (Map.Entry<Long, List<Integer>> entry : polling.entrySet()) {
-			Optional<Host> host = hosts.find(entry.getKey());
-			if (host.isEmpty() || !host.get().takesWork()) {
+		for (Host host : hosts.findAll(ids(polling.keySet()))) {
+			if (!host.takesWork()) {
 				continue;
 			}
-			Busy now = busy.getOrDefault(entry.getKey(), Busy.NONE);
-			List<Integer> ready = entry.getValue().stream()
-				.filter(slot -> slot < host.get().slots() && !now.slots.contains(slot))
+			Busy now = busy.getOrDefault(host.id(), Busy.NONE);
+			List<Integer> ready = polling.get(host.id()).stream()
+				.filter(slot -> slot < host.slots() && !now.slots.contains(slot))
 				.sorted()
 				.toList();
 			Set<Long> matches = new HashSet<>();
-			for (long set : requirementSets.matching(host.get())) {
+			for (long set : requirementSets.matching(host)) {
 				matches.add(set);
 			}
-			fleet.add(new HostSummary(host.get().id(), host.get().name(), matches,
-					Capacities.of(host.get().facts(), reserve), now.inUse, host.get().slots(), now.jobs, ready,
-					lastAssigned.get(entry.getKey())));
+			fleet.add(new HostSummary(host.id(), host.name(), matches, Capacities.of(host.facts(), reserve), now.inUse,
+					host.slots(), now.jobs, ready, lastAssigned.get(host.id())));
 		}
 		return fleet;
 	}
@@ -159,41 +156,49 @@ public class SchedulingPass {
 		if (candidates.isEmpty()) {
 			return List.of();
 		}
-		FairShare share = usage.of(candidates.stream().map(Candidate::repository).distinct().toList(),
-				candidates.stream().map(Candidate::author).filter(a -> a != null).distinct().toList());
+		List<String> repositories = candidates.stream().map(Candidate::repository).distinct().toList();
+		List<String> authors = candidates.stream().map(Candidate::author).filter(a -> a != null).distinct().toList();
+		// Fair share only orders jobs of different repositories or authors: with one of each, it needn't be read.
+		FairShare share = repositories.size() <= 1 && authors.size() <= 1 ? FairShare.none()
+				: usage.of(repositories, authors);
 		List<Placement> placements = policy.place(fleet, candidates, share, now).placements();
 		return write(placements, now);
 	}
 
-	// Per requirement set and fair-share group (class, repository, author) queued jobs could be in, found by
-	// skipping through the queue index one group at a time; then the first few of each group in priority order.
+	// The fair-share groups (class, repository, author) with queued jobs in one requirement set, found by skipping
+	// through the queue index one group at a time (a handful of index probes however deep the queue); then the first
+	// few jobs of each group in priority order.
 	private static final String HEADS = """
-			with recursive groups (set_id, queue_group) as (
-			  (select requires_id, queue_group from job where state = 'queued' and requires_id = any(:sets)
-			   order by requires_id, queue_group limit 1)
+			with recursive groups (queue_group) as (
+			  (select queue_group from job where state = 'queued' and requires_id = :set order by queue_group limit 1)
 			  union all
-			  select n.requires_id, n.queue_group from groups g cross join lateral (
-			    select requires_id, queue_group from job
-			    where state = 'queued' and requires_id = any(:sets) and (requires_id, queue_group) > (g.set_id, g.queue_group)
-			    order by requires_id, queue_group limit 1) n
+			  select (select j.queue_group from job j
+			          where j.state = 'queued' and j.requires_id = :set and j.queue_group > g.queue_group
+			          order by j.queue_group limit 1)
+			  from groups g where g.queue_group is not null
 			)
 			select c.* from groups g cross join lateral (
 			  select id, requires_id, memory_mb, cpus, priority_class, priority, repository, author, avoid_host, queued_at
-			  from job where state = 'queued' and requires_id = g.set_id and queue_group = g.queue_group
-			  order by priority desc, id limit :heads) c""";
+			  from job where state = 'queued' and requires_id = :set and queue_group = g.queue_group
+			  order by priority desc, id limit :heads) c
+			where g.queue_group is not null""";
 
 	private List<Candidate> candidates(Set<Long> sets, int heads, Instant now) {
 		Instant avoidSince = now.minus(AVOID_HOST_FOR);
-		return db.sql(HEADS)
-			.param("sets", ids(sets))
-			.param("heads", heads)
-			.query((rs, i) -> {
-				Long avoid = (Long) rs.getObject(9);
-				boolean recent = rs.getTimestamp(10).toInstant().isAfter(avoidSince);
-				return new Candidate(rs.getLong(1), rs.getLong(2), new Resources(rs.getLong(3), rs.getInt(4)),
-						rs.getString(5), rs.getInt(6), rs.getString(7), rs.getString(8), recent ? avoid : null);
-			})
-			.list();
+		List<Candidate> candidates = new ArrayList<>();
+		for (long set : sets) {
+			candidates.addAll(db.sql(HEADS)
+				.param("set", set)
+				.param("heads", heads)
+				.query((rs, i) -> {
+					Long avoid = (Long) rs.getObject(9);
+					boolean recent = rs.getTimestamp(10).toInstant().isAfter(avoidSince);
+					return new Candidate(rs.getLong(1), rs.getLong(2), new Resources(rs.getLong(3), rs.getInt(4)),
+							rs.getString(5), rs.getInt(6), rs.getString(7), rs.getString(8), recent ? avoid : null);
+				})
+				.list());
+		}
+		return candidates;
 	}
 
 	/** Assigns in one statement; the NOTIFYs go out when the pass commits. */
