@@ -171,7 +171,7 @@ public final class Agent {
 	private RegisterResponse register() throws IOException, InterruptedException {
 		AgentApi api = new AgentApi(config.server(), config.token());
 		RegisterRequest request = new RegisterRequest(config.name(), config.slots(), config.labels(),
-				new HostProbe(config.probeRoot()).probe());
+				config.withCapacity(new HostProbe(config.probeRoot()).probe()));
 		return Retry.call("registration", REGISTER_FOR, () -> api.register(request));
 	}
 

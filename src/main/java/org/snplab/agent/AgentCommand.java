@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.probe.HostProbe;
+import org.snplab.scheduler.Sizes;
 
 /**
  * Command line of the agent role: {@code snplab.jar agent --server URL --token TOKEN ...}, or
@@ -26,7 +27,9 @@ public final class AgentCommand {
 			options:
 			  --work-dir DIR          workspaces and credential.json (default ./agent-work)
 			  --name NAME             host name shown by the server (default: this host's name)
-			  --slots N               jobs run at once (default 1)
+			  --slots N               jobs run at once at most (default 1)
+			  --memory SIZE           memory jobs may use, e.g. 16G (default: probed memory less the server's reserve)
+			  --cpus N                cpus jobs may use (default: all probed)
 			  --label KEY[=VALUE]     a label for job placement (`coconut`, `board=epyc-9124`); repeat for more
 			  --kill-grace SECONDS    from TERM to KILL when a job is stopped (default 10)
 			  --vsock-cid-base N      slot s gets SNPLAB_VSOCK_CID = N + s (default 100)
@@ -35,7 +38,7 @@ public final class AgentCommand {
 			  --run-as USER           run steps as this unprivileged user (the agent runs as root)
 			""";
 
-	private static final Set<String> OPTIONS = Set.of("--server", "--token", "--work-dir", "--name", "--slots", "--label",
+	private static final Set<String> OPTIONS = Set.of("--server", "--token", "--work-dir", "--name", "--slots", "--memory", "--cpus", "--label",
 			"--kill-grace", "--vsock-cid-base", "--vsock-port-base", "--max-output-mib", "--run-as", "--root");
 
 	private AgentCommand() {
@@ -123,8 +126,19 @@ public final class AgentCommand {
 		int cidBase = number(options, "--vsock-cid-base", AgentConfig.DEFAULT_VSOCK_CID_BASE, 3);
 		int portBase = number(options, "--vsock-port-base", AgentConfig.DEFAULT_VSOCK_PORT_BASE, 0);
 		long maxOutput = (long) number(options, "--max-output-mib", (int) (AgentConfig.DEFAULT_MAX_OUTPUT_BYTES >> 20), 1) << 20;
+		Long memoryMb = null;
+		if (options.containsKey("--memory")) {
+			try {
+				memoryMb = Sizes.megabytes(options.get("--memory"));
+			}
+			catch (IllegalArgumentException e) {
+				throw new IllegalArgumentException("--memory " + e.getMessage());
+			}
+		}
+		Integer cpus = options.containsKey("--cpus") ? number(options, "--cpus", 1, 1) : null;
 		return new AgentConfig(server, token, workDir, name, slots, labels, grace, cidBase, portBase, maxOutput,
-				options.get("--run-as"), AgentConfig.DEFAULT_POLL_WAIT_SECONDS, Path.of("/"));
+				options.get("--run-as"), AgentConfig.DEFAULT_POLL_WAIT_SECONDS, Path.of("/"), Map.of())
+			.withCapacity(memoryMb, cpus);
 	}
 
 	/**

@@ -5,13 +5,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import org.snplab.scheduler.Capacities;
+
 /**
  * Everything the agent is told on its command line ({@code runAs} null: steps run as the agent's user). {@code pollWaitSeconds} and {@code probeRoot} have no flag;
  * tests shorten and redirect them.
  */
 public record AgentConfig(URI server, String token, Path workDir, String name, int slots, Map<String, String> labels,
 		Duration killGrace, int vsockCidBase, int vsockPortBase, long maxOutputBytes, String runAs, int pollWaitSeconds,
-		Path probeRoot) {
+		Path probeRoot, Map<String, String> capacity) {
 
 	public static final Path DEFAULT_WORK_DIR = Path.of("agent-work");
 
@@ -34,37 +36,63 @@ public record AgentConfig(URI server, String token, Path workDir, String name, i
 
 	public AgentConfig {
 		labels = Map.copyOf(labels);
+		capacity = capacity == null ? Map.of() : Map.copyOf(capacity);
+	}
+
+	/**
+	 * The probed facts with the capacity given by {@code --memory} and {@code --cpus}: the server fills the host by
+	 * these instead of by what it probed.
+	 */
+	public Map<String, String> withCapacity(Map<String, String> probed) {
+		if (capacity.isEmpty()) {
+			return probed;
+		}
+		Map<String, String> facts = new java.util.TreeMap<>(probed);
+		facts.putAll(capacity);
+		return facts;
 	}
 
 	/** Defaults for everything but server, token, work dir and name. */
 	public static AgentConfig of(URI server, String token, Path workDir, String name) {
 		return new AgentConfig(server, token, workDir, name, 1, Map.of(), DEFAULT_KILL_GRACE, DEFAULT_VSOCK_CID_BASE,
-				DEFAULT_VSOCK_PORT_BASE, DEFAULT_MAX_OUTPUT_BYTES, null, DEFAULT_POLL_WAIT_SECONDS, Path.of("/"));
+				DEFAULT_VSOCK_PORT_BASE, DEFAULT_MAX_OUTPUT_BYTES, null, DEFAULT_POLL_WAIT_SECONDS, Path.of("/"), Map.of());
 	}
 
 	public AgentConfig withSlots(int slots) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity);
 	}
 
 	public AgentConfig withKillGrace(Duration killGrace) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity);
 	}
 
 	public AgentConfig withPollWaitSeconds(int pollWaitSeconds) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity);
 	}
 
 	public AgentConfig withMaxOutputBytes(long maxOutputBytes) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity);
 	}
 
 	public AgentConfig withRunAs(String runAs) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity);
+	}
+
+	public AgentConfig withCapacity(Long memoryMb, Integer cpus) {
+		Map<String, String> declared = new java.util.LinkedHashMap<>();
+		if (memoryMb != null) {
+			declared.put(Capacities.DECLARED_MEMORY, Long.toString(memoryMb));
+		}
+		if (cpus != null) {
+			declared.put(Capacities.DECLARED_CPUS, Integer.toString(cpus));
+		}
+		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, declared);
 	}
 
 	public Path credentialFile() {

@@ -63,7 +63,8 @@ class RunStarter {
 			return "error: " + ex.getMessage();
 		}
 		githubRuns.markSeen(repository.name(), head.sha());
-		RunService.Origin origin = new RunService.Origin(repository.cloneUrl(), head.ref(), head.sha(), head.event());
+		RunService.Origin origin = new RunService.Origin(repository.cloneUrl(), head.ref(), head.sha(), head.event(),
+				priorityClass(head), head.author(), head.trusted());
 		if (text.isEmpty()) {
 			statuses.write(repository.name(), head.sha(), "snplab", "success", "no " + PIPELINE_FILE + " at this commit: nothing to run", null);
 			return "no pipeline: no " + PIPELINE_FILE + " at " + head.sha();
@@ -91,6 +92,14 @@ class RunStarter {
 		statuses.writeRun(runId);
 		return (hold ? "held run " + runId + " for approval (author " + head.author() + " is not trusted)"
 				: "queued run " + runId) + " with " + pipeline.jobs().size() + " job(s)";
+	}
+
+	/** Pushes to protected branches go first, then API runs, pull requests, other pushes, scheduled runs. */
+	private static String priorityClass(Head head) {
+		if (head.pullRequest() != null) {
+			return "pull-request";
+		}
+		return head.tag() == null && head.repository().isProtected(head.branch()) ? "protected-push" : "push";
 	}
 
 	private static Optional<String> notTriggered(Triggers on, Head head) {

@@ -157,6 +157,14 @@ public class HostRegistry {
 		return host;
 	}
 
+	/** These hosts as they are now, in one query: the scheduling pass reads every polling host each time. */
+	public List<Host> findAll(long[] ids) {
+		return db.sql("select " + COLUMNS + " from host where id = any(?) and removed_at is null")
+			.param(ids)
+			.query(this::map)
+			.list();
+	}
+
 	public List<Host> findAll() {
 		return db.sql("select " + COLUMNS + " from host where removed_at is null order by name").query(this::map).list();
 	}
@@ -235,7 +243,7 @@ public class HostRegistry {
 	public void remove(long id) {
 		Host host = find(id).orElseThrow(() -> RequestException.notFound("no host with id " + id));
 		db.sql("select id from host where id = ? for update").param(id).query(Long.class).single();
-		int running = db.sql("select count(*) from job where host_id = ? and state = 'running'")
+		int running = db.sql("select count(*) from job where host_id = ? and state in ('assigned', 'running')")
 			.param(id)
 			.query(Integer.class)
 			.single();

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.snplab.scheduler.Sizes;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -37,7 +38,11 @@ final class JobReader {
 	private static final Pattern PRIORITY = Pattern.compile("\\d{1,9}");
 
 	private static final List<String> JOB_KEYS = List.of("requires", "timeout", "priority", "env", "steps",
-			"artifacts", "reports");
+			"artifacts", "reports", "resources");
+
+	private static final List<String> RESOURCE_KEYS = List.of("memory", "cpus");
+
+	private static final Pattern CPUS = Pattern.compile("\\d{1,4}");
 
 	private static final List<String> REPORT_KEYS = List.of("junit");
 
@@ -75,7 +80,39 @@ final class JobReader {
 				junit = globs(rf.get("junit"), true);
 			}
 		}
-		return new JobSpec(name, requires, timeout, priority, env, steps, artifacts, junit);
+		Long memoryMb = null;
+		Integer cpus = null;
+		if (f.containsKey("resources") && !isNull(f.get("resources").getValueNode())) {
+			Map<String, NodeTuple> rf = fields(mapping(f.get("resources").getValueNode(), "`resources`"), "`resources`",
+					RESOURCE_KEYS);
+			memoryMb = rf.containsKey("memory") ? memory(rf.get("memory").getValueNode()) : null;
+			cpus = rf.containsKey("cpus") ? cpus(rf.get("cpus").getValueNode()) : null;
+		}
+		return new JobSpec(name, requires, timeout, priority, env, steps, artifacts, junit, memoryMb, cpus);
+	}
+
+	private static long memory(Node n) throws PipelineException {
+		String text = n instanceof ScalarNode s ? s.getValue().trim() : null;
+		try {
+			long mb = Sizes.megabytes(text);
+			if (mb > 0) {
+				return mb;
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// reported below with the line
+		}
+		throw new PipelineException(line(n), "`resources.memory` must be a size like 8G or 512M, got "
+				+ (text == null ? kind(n) : "`" + text + "`"));
+	}
+
+	private static int cpus(Node n) throws PipelineException {
+		String text = n instanceof ScalarNode s ? s.getValue().trim() : null;
+		if (text == null || !CPUS.matcher(text).matches() || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 1024) {
+			throw new PipelineException(line(n), "`resources.cpus` must be an integer from 1 to 1024, got "
+					+ (text == null ? kind(n) : "`" + text + "`"));
+		}
+		return Integer.parseInt(text);
 	}
 
 	private static Duration timeout(Node n) throws PipelineException {

@@ -18,9 +18,17 @@ import java.util.Objects;
  * @param steps shell commands run in order; the first failing one fails the job
  * @param artifacts globs, relative to the checkout, of files kept after the job
  * @param junit globs, relative to the checkout, of JUnit XML reports
+ * @param memoryMb the memory the job holds on its host while it runs ({@code resources.memory}), null: the lab's default
+ * @param cpus the cpus it holds ({@code resources.cpus}), null: the lab's default
  */
 public record JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
-		List<String> steps, List<String> artifacts, List<String> junit) {
+		List<String> steps, List<String> artifacts, List<String> junit, Long memoryMb, Integer cpus) {
+
+	/** A job that says nothing about its resources. */
+	public JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
+			List<String> steps, List<String> artifacts, List<String> junit) {
+		this(name, requires, timeout, priority, env, steps, artifacts, junit, null, null);
+	}
 
 	public JobSpec {
 		Objects.requireNonNull(name, "name");

@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snplab.SnplabProperties;
 import org.snplab.hosts.Host;
-import org.snplab.hosts.HostRegistry;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.ResponseEntity;
@@ -22,9 +21,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.async.DeferredResult;
 
 /**
- * Long polling: an idle agent's poll is parked here until a job it can run is queued, then answered at once.
- * A parked poll holds no servlet thread. Wake-ups come from {@link JobNotifications}; a slow sweep covers anything
- * a lost notification connection could have missed.
+ * Long polling: an idle agent's poll is parked here, its slot ready for the {@link SchedulingPass}, until a pass
+ * assigns it a job, then answered at once. A parked poll holds no servlet thread. The pass's {@code host:<id>}
+ * NOTIFY reaches the instance holding the poll, whichever it is; a slow sweep covers a lost notification connection.
  */
 @Component
 class Dispatcher implements DisposableBean {
@@ -33,24 +32,20 @@ class Dispatcher implements DisposableBean {
 
 	private final JobQueue queue;
 
-	private final RequirementSets requirementSets;
-
-	private final HostRegistry hosts;
+	private final ReadySlots readySlots;
 
 	private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
 
-	private final ExecutorService claimers = Executors.newFixedThreadPool(8, daemon("snplab-claim"));
+	private final ExecutorService takers = Executors.newFixedThreadPool(8, daemon("snplab-take"));
 
 	private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("snplab-sweep"));
 
-	Dispatcher(JobQueue queue, RequirementSets requirementSets, HostRegistry hosts, JobNotifications notifications,
-			SnplabProperties properties) {
+	Dispatcher(JobQueue queue, ReadySlots readySlots, JobNotifications notifications, SnplabProperties properties) {
 		this.queue = queue;
-		this.requirementSets = requirementSets;
-		this.hosts = hosts;
+		this.readySlots = readySlots;
 		notifications.subscribe(this::wake);
 		long sweep = properties.queue().pollSweep().toMillis();
-		sweeper.scheduleWithFixedDelay(() -> wake(JobNotifications.ANY), sweep, sweep, TimeUnit.MILLISECONDS);
+		sweeper.scheduleWithFixedDelay(() -> wake(JobNotifications.RECONNECTED), sweep, sweep, TimeUnit.MILLISECONDS);
 	}
 
 	/**
@@ -58,57 +53,53 @@ class Dispatcher implements DisposableBean {
 	 * {@code wait} (a {@link DeferredResult}).
 	 */
 	Object poll(Host host, int slot, Duration wait) {
-		Optional<ClaimedJob> now = queue.claim(host, slot);
+		if (wait.isZero()) {
+			return queue.claim(host, slot).map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.noContent().build());
+		}
+		queue.checkSlot(host, slot);
+		readySlots.ready(host, slot, wait);
+		Optional<ClaimedJob> now = queue.claimWhileReady(host, slot);
 		if (now.isPresent()) {
+			readySlots.answered(host.id(), slot);
 			return ResponseEntity.ok(now.get());
 		}
-		if (wait.isZero()) {
-			return ResponseEntity.noContent().build();
-		}
 		DeferredResult<ResponseEntity<ClaimedJob>> result = new DeferredResult<>(wait.toMillis());
-		Waiter waiter = new Waiter(host.id(), slot, result);
-		result.onTimeout(() -> close(waiter, ResponseEntity.noContent().build()));
-		result.onError(error -> close(waiter, null));
+		Waiter waiter = new Waiter(host, slot, result);
+		result.onTimeout(() -> timedOut(waiter));
+		result.onError(error -> close(waiter));
 		result.onCompletion(() -> waiters.remove(waiter));
 		waiters.add(waiter);
-		// A job queued between the claim above and parking would otherwise wait for the next notification.
-		tryClaim(waiter);
+		// A pass that ran between the claim above and parking would otherwise wait for the next notification.
+		tryTake(waiter);
 		return result;
 	}
 
 	private void wake(String payload) {
-		if (!JobNotifications.ANY.equals(payload)) {
-			long setId = Long.parseLong(payload);
-			requirementSets.get(setId); // learn sets queued by other instances
+		boolean all = JobNotifications.RECONNECTED.equals(payload);
+		if (!all && !payload.startsWith(JobNotifications.HOST)) {
+			return;
 		}
-		else {
-			requirementSets.refresh();
-		}
+		long hostId = all ? -1 : Long.parseLong(payload.substring(JobNotifications.HOST.length()));
 		for (Waiter waiter : waiters) {
-			if (JobNotifications.ANY.equals(payload) || waiter.wants(payload)) {
-				tryClaim(waiter);
+			if (all || waiter.host.id() == hostId) {
+				tryTake(waiter);
 			}
 		}
 	}
 
-	private void tryClaim(Waiter waiter) {
-		if (!waiter.claiming.compareAndSet(false, true)) {
+	private void tryTake(Waiter waiter) {
+		if (!waiter.taking.compareAndSet(false, true)) {
 			waiter.again.set(true);
 			return;
 		}
-		claimers.execute(() -> {
+		takers.execute(() -> {
 			try {
 				do {
 					waiter.again.set(false);
 					if (waiter.closed.get()) {
 						return;
 					}
-					Optional<Host> host = hosts.find(waiter.hostId);
-					if (host.isEmpty()) {
-						return;
-					}
-					waiter.sets = requirementSets.matching(host.get());
-					Optional<ClaimedJob> job = queue.claim(host.get(), waiter.slot);
+					Optional<ClaimedJob> job = queue.take(waiter.host.id(), waiter.slot);
 					if (job.isPresent()) {
 						deliver(waiter, job.get());
 						return;
@@ -117,25 +108,42 @@ class Dispatcher implements DisposableBean {
 				while (waiter.again.get());
 			}
 			catch (RuntimeException ex) {
-				log.warn("Claim for a parked agent failed; it will be retried on the next wake-up", ex);
+				log.warn("Taking the job of a parked agent failed; it will be retried on the next wake-up", ex);
 			}
 			finally {
-				waiter.claiming.set(false);
+				waiter.taking.set(false);
 			}
 		});
 	}
 
 	private void deliver(Waiter waiter, ClaimedJob job) {
 		if (!waiter.closed.compareAndSet(false, true) || !waiter.result.setResult(ResponseEntity.ok(job))) {
-			// The poll ended (timeout, disconnect) while we claimed: the agent will never see this job.
+			// The poll ended (timeout, disconnect) while we took the job: the agent will never see it.
 			queue.unclaim(job);
+		}
+		readySlots.answered(waiter.host.id(), waiter.slot);
+		waiters.remove(waiter);
+	}
+
+	/** The wait is over: the slot stops being ready, and a job a pass assigned it at the last moment is still given. */
+	private void timedOut(Waiter waiter) {
+		if (waiter.closed.compareAndSet(false, true)) {
+			try {
+				Optional<ClaimedJob> job = queue.answered(waiter.host, waiter.slot);
+				waiter.result.setResult(job.<ResponseEntity<ClaimedJob>>map(ResponseEntity::ok)
+					.orElseGet(() -> ResponseEntity.noContent().build()));
+			}
+			catch (RuntimeException ex) {
+				log.warn("Ending a parked poll failed", ex);
+				waiter.result.setResult(ResponseEntity.noContent().build());
+			}
 		}
 		waiters.remove(waiter);
 	}
 
-	private void close(Waiter waiter, ResponseEntity<ClaimedJob> response) {
-		if (waiter.closed.compareAndSet(false, true) && response != null) {
-			waiter.result.setResult(response);
+	private void close(Waiter waiter) {
+		if (waiter.closed.compareAndSet(false, true)) {
+			readySlots.answered(waiter.host.id(), waiter.slot);
 		}
 		waiters.remove(waiter);
 	}
@@ -143,7 +151,7 @@ class Dispatcher implements DisposableBean {
 	@Override
 	public void destroy() {
 		sweeper.shutdownNow();
-		claimers.shutdownNow();
+		takers.shutdownNow();
 	}
 
 	private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -156,35 +164,22 @@ class Dispatcher implements DisposableBean {
 
 	private static final class Waiter {
 
-		final long hostId;
+		final Host host;
 
 		final int slot;
 
 		final DeferredResult<ResponseEntity<ClaimedJob>> result;
 
-		final AtomicBoolean claiming = new AtomicBoolean();
+		final AtomicBoolean taking = new AtomicBoolean();
 
 		final AtomicBoolean again = new AtomicBoolean();
 
 		final AtomicBoolean closed = new AtomicBoolean();
 
-		volatile long[] sets = new long[0];
-
-		Waiter(long hostId, int slot, DeferredResult<ResponseEntity<ClaimedJob>> result) {
-			this.hostId = hostId;
+		Waiter(Host host, int slot, DeferredResult<ResponseEntity<ClaimedJob>> result) {
+			this.host = host;
 			this.slot = slot;
 			this.result = result;
-		}
-
-		boolean wants(String setId) {
-			long id = Long.parseLong(setId);
-			for (long set : sets) {
-				if (set == id) {
-					return true;
-				}
-			}
-			// Sets not yet matched against this host (new since it parked) are worth a look.
-			return sets.length == 0 || id > sets[sets.length - 1];
 		}
 	}
 }

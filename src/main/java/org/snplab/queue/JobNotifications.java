@@ -22,10 +22,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * PostgreSQL LISTEN/NOTIFY on channel {@code snplab_jobs}: whenever jobs become claimable, every server instance
- * hears it within milliseconds and wakes its parked agents. The payload is the requirement set id, or {@code *}
- * when anything may have changed (a host enabled, a job requeued). Notifications sent inside a transaction are
- * delivered at commit, so a woken agent always finds the job.
+ * PostgreSQL LISTEN/NOTIFY on channel {@code snplab_jobs}: every server instance hears within milliseconds what may
+ * change a scheduling decision, and runs a pass ({@link PassTrigger}); the payload is the requirement set id of a
+ * queued job, or {@code *} for anything else (a job finished or requeued, a host changed). A pass's assignments send
+ * {@code host:<id>}, which wakes that host's parked polls ({@link Dispatcher}). Notifications sent inside a
+ * transaction are delivered at commit, so whoever is woken always finds the change.
  */
 @Component
 class JobNotifications implements SmartLifecycle {
@@ -33,6 +34,15 @@ class JobNotifications implements SmartLifecycle {
 	static final String CHANNEL = "snplab_jobs";
 
 	static final String ANY = "*";
+
+	/** A pass assigned jobs to this host: its parked polls, wherever they are, take them. */
+	static final String HOST = "host:";
+
+	/**
+	 * Published to this instance's subscribers, never sent: the LISTEN connection was (re)opened and whatever was
+	 * sent meanwhile is unknown, so every parked poll looks once and a pass runs.
+	 */
+	static final String RECONNECTED = "reconnected";
 
 	private static final Logger log = LoggerFactory.getLogger(JobNotifications.class);
 
@@ -57,6 +67,10 @@ class JobNotifications implements SmartLifecycle {
 
 	static void notifyAny(JdbcClient db) {
 		send(db, ANY);
+	}
+
+	static void notifyHost(JdbcClient db, long hostId) {
+		send(db, HOST + hostId);
 	}
 
 	private static void send(JdbcClient db, String payload) {
@@ -104,7 +118,7 @@ class JobNotifications implements SmartLifecycle {
 				PGConnection pg = connection.unwrap(PGConnection.class);
 				backoffMillis = 100;
 				// Whatever was sent while we weren't listening is unknown: let every parked agent look once.
-				publish(ANY);
+				publish(RECONNECTED);
 				while (running) {
 					PGNotification[] notifications = pg.getNotifications(1000);
 					if (notifications != null) {

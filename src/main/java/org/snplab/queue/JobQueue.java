@@ -13,7 +13,6 @@ import org.snplab.hosts.Host;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -21,44 +20,30 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The job queue: claim, heartbeat, finish, cancel. What happens when an agent is lost is {@link LostAttempts}.
  * <p>
- * Claiming is one statement: pick the best queued job among the requirement sets the host matches, skipping rows
- * other claimers hold ({@code FOR UPDATE SKIP LOCKED}), and mark it running on the host's slot. A unique index on
- * (host, slot) of running jobs makes double-booking a slot impossible.
+ * Which job a slot gets is decided by the {@link SchedulingPass} for the whole fleet at once: it assigns queued jobs
+ * to slots whose agent is asking for work. A claim takes the job assigned to its (host, slot) and starts it; when
+ * none is and work is queued that the host could run, it runs a pass first. A unique index on (host, slot) of
+ * assigned and running jobs makes double-booking a slot impossible.
  */
 @Service
 public class JobQueue {
 
 	private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
 
-	// Per requirement set the host matches, the head of that set's queue (an index range scan, however deep the
-	// queue of jobs the host can't run); then the best of those heads. The previous attempt's host is skipped for a
-	// while so a retry lands elsewhere if another host can take it.
-	private static final String CLAIM = """
-			with next as (
-			  select c.id from unnest(cast(:sets as bigint[])) as s(set_id)
-			  cross join lateral (
-			    select j.id, j.priority from job j
-			    where j.state = 'queued' and j.requires_id = s.set_id
-			      and (j.avoid_host is distinct from :host or j.queued_at < now() - interval '30 seconds')
-			    order by j.priority desc, j.id
-			    limit 1
-			    for update skip locked
-			  ) c
-			  order by c.priority desc, c.id
-			  limit 1
-			), claimed as (
-			  update job j set state = 'running', host_id = :host, slot = :slot, started_at = now(),
-			    lease_until = now() + make_interval(secs => :lease)
-			  from next
-			  where j.id = next.id and exists (select 1 from host h where h.id = :host and h.enabled and h.mode = 'active')
+	// The job a pass assigned to this slot, now running with a lease; its run starts with its first job.
+	private static final String TAKE = """
+			with taken as (
+			  update job j set state = 'running', started_at = now(), lease_until = now() + make_interval(secs => :lease)
+			  where j.host_id = :host and j.slot = :slot and j.state = 'assigned'
+			    and exists (select 1 from host h where h.id = :host and h.enabled and h.mode = 'active')
 			  returning j.id, j.attempt, j.run_id, j.name, j.spec::text, j.queued_at
 			), run_started as (
 			  update run r set state = 'running', started_at = now()
-			  where r.id in (select run_id from claimed) and r.state = 'queued'
+			  where r.id in (select run_id from taken) and r.state = 'queued'
 			)
 			select c.id, c.attempt, c.run_id, c.name, c.spec, r.repository, r.commit_sha,
 			  extract(epoch from now() - c.queued_at)
-			from claimed c join run r on r.id = c.run_id""";
+			from taken c join run r on r.id = c.run_id""";
 
 	private final JdbcClient db;
 
@@ -78,10 +63,16 @@ public class JobQueue {
 
 	private final QueueMetrics metrics;
 
+	private final SchedulingPass pass;
+
+	private final ReadySlots readySlots;
+
 	JobQueue(JdbcClient db, TransactionTemplate transactions, RequirementSets requirementSets, RunStates runStates,
 			JsonMapper json, SnplabProperties properties, ApplicationEventPublisher events, LostAttempts lostAttempts,
-			QueueMetrics metrics) {
+			QueueMetrics metrics, SchedulingPass pass, ReadySlots readySlots) {
 		this.metrics = metrics;
+		this.pass = pass;
+		this.readySlots = readySlots;
 		this.events = events;
 		this.lostAttempts = lostAttempts;
 		this.db = db;
@@ -92,35 +83,59 @@ public class JobQueue {
 		this.properties = properties;
 	}
 
-	/** The best job this host's slot may run now, if any. */
+	/** The job this host's slot should run now, if any: the poll of an agent that doesn't wait. */
 	public Optional<ClaimedJob> claim(Host host, int slot) {
+		checkSlot(host, slot);
+		readySlots.ready(host, slot, Duration.ZERO);
+		Optional<ClaimedJob> job = claimWhileReady(host, slot);
+		if (job.isPresent()) {
+			// The poll is answered: once its job ends, the slot is free but nobody is asking for work on it.
+			readySlots.answered(host.id(), slot);
+			return job;
+		}
+		return answered(host, slot);
+	}
+
+	void checkSlot(Host host, int slot) {
 		if (slot < 0 || slot >= host.slots()) {
 			throw RequestException.badRequest("slot " + slot + " out of range: host " + host.name() + " has "
 					+ host.slots() + " slot(s), numbered from 0");
 		}
+	}
+
+	/**
+	 * For a poll that just arrived, its slot marked ready ({@link ReadySlots}): the job assigned to the slot, or the
+	 * one a pass run now assigns to it.
+	 */
+	Optional<ClaimedJob> claimWhileReady(Host host, int slot) {
 		if (!host.takesWork()) {
 			return Optional.empty();
 		}
-		long[] sets = requirementSets.matching(host);
-		if (sets.length == 0) {
-			return Optional.empty();
+		// The agent asks for work on a slot we think is busy: it restarted and lost that job.
+		loseJobsOnSlot(host, slot);
+		Optional<ClaimedJob> job = take(host.id(), slot);
+		if (job.isPresent() || !anyQueuedFor(host)) {
+			return job;
 		}
-		try {
-			return tryClaim(host, slot, sets);
-		}
-		catch (DuplicateKeyException busy) {
-			// The agent asks for work on a slot we think is busy: it restarted and lost that job.
-			loseJobsOnSlot(host, slot);
-			return tryClaim(host, slot, sets);
-		}
+		pass.run();
+		return take(host.id(), slot);
 	}
 
-	private Optional<ClaimedJob> tryClaim(Host host, int slot, long[] sets) {
+	/**
+	 * Ends a poll without a job: the slot is no longer ready. A pass that chose the slot just before holds it until
+	 * it commits (see {@link SchedulingPass}), so its job is found here rather than left assigned to nobody.
+	 */
+	Optional<ClaimedJob> answered(Host host, int slot) {
+		readySlots.answered(host.id(), slot);
+		return take(host.id(), slot);
+	}
+
+	/** Starts the job a pass assigned to this slot, if any. */
+	Optional<ClaimedJob> take(long hostId, int slot) {
 		long leaseSeconds = properties.queue().lease().toSeconds();
 		long heartbeatSeconds = Math.max(1, properties.queue().heartbeat().toSeconds());
-		Optional<Claim> claim = db.sql(CLAIM)
-			.param("sets", sets)
-			.param("host", host.id())
+		Optional<Claim> claim = db.sql(TAKE)
+			.param("host", hostId)
 			.param("slot", slot)
 			.param("lease", leaseSeconds)
 			.query((rs, i) -> {
@@ -134,6 +149,14 @@ public class JobQueue {
 		return claim.map(Claim::job);
 	}
 
+	private boolean anyQueuedFor(Host host) {
+		long[] sets = requirementSets.matching(host);
+		return sets.length > 0 && db.sql("select exists (select 1 from job where state = 'queued' and requires_id = any(?))")
+			.param(sets)
+			.query(Boolean.class)
+			.single();
+	}
+
 	/** A claimed job and how long it had waited in the queue. */
 	private record Claim(ClaimedJob job, double waitedSeconds) {
 	}
@@ -141,10 +164,12 @@ public class JobQueue {
 	/** Puts a claimed job back as if never claimed: the agent never got it (its poll had already ended). */
 	void unclaim(ClaimedJob job) {
 		db.sql("""
-				update job set state = 'queued', host_id = null, slot = null, started_at = null, lease_until = null
+				update job set state = 'queued', host_id = null, slot = null, started_at = null, lease_until = null,
+				  assigned_at = null
 				where id = ? and attempt = ? and state = 'running'""")
 			.params(job.jobId(), job.attempt())
 			.update();
+		JobNotifications.notifyAny(db);
 	}
 
 	/**
@@ -200,6 +225,8 @@ public class JobQueue {
 				runStates.refresh(runId);
 				events.publishEvent(new JobChanged(jobId, runId));
 			}
+			// Its host has room again: at commit, every instance runs a pass.
+			JobNotifications.notifyAny(db);
 		});
 	}
 
@@ -245,7 +272,7 @@ public class JobQueue {
 	private void cancelInLockedRun(long runId, String which, long id, String reason) {
 		db.sql("""
 				update job set state = 'finished', result = 'canceled', reason = ?, finished_at = now()
-				where state in ('queued', 'held') and %s returning id""".formatted(which))
+				where state in ('queued', 'held', 'assigned') and %s returning id""".formatted(which))
 			.params(reason, id)
 			.query(Long.class)
 			.list()

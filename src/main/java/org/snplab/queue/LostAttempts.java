@@ -30,8 +30,11 @@ class LostAttempts {
 
 	private final QueueMetrics metrics;
 
+	private final FairShareUsage usage;
+
 	LostAttempts(JdbcClient db, TransactionTemplate transactions, RunStates runStates, ApplicationEventPublisher events,
-			HostRegistry hosts, QueueMetrics metrics) {
+			HostRegistry hosts, QueueMetrics metrics, FairShareUsage usage) {
+		this.usage = usage;
 		this.db = db;
 		this.hosts = hosts;
 		this.metrics = metrics;
@@ -65,7 +68,8 @@ class LostAttempts {
 			else if (attempt < maxAttempts) {
 				db.sql("""
 						update job set state = 'queued', attempt = attempt + 1, avoid_host = host_id, host_id = null,
-						  slot = null, lease_until = null, started_at = null, queued_at = now(), reason = ?
+						  slot = null, lease_until = null, started_at = null, assigned_at = null, queued_at = now(),
+						  reason = ?
 						where id = ?""")
 					.params("attempt " + attempt + " ended in infra_error: " + reason + "; retrying", jobId)
 					.update();
@@ -96,6 +100,7 @@ class LostAttempts {
 			.optional();
 		if (host.isPresent()) {
 			metrics.attemptEnded(result);
+			usage.attemptEnded(jobId);
 			if ("infra_error".equals(result)) {
 				hosts.quarantineIfFailing(host.get());
 			}

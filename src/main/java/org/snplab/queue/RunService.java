@@ -5,6 +5,9 @@ import java.util.Optional;
 
 import org.snplab.pipeline.JobSpec;
 import org.snplab.pipeline.Pipeline;
+import org.snplab.scheduler.Resources;
+import org.snplab.scheduler.SchedulerProperties;
+import org.snplab.scheduler.SchedulingPolicy;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.snplab.RequestException;
@@ -30,8 +33,11 @@ public class RunService {
 
 	private final ApplicationEventPublisher events;
 
+	private final SchedulerProperties scheduler;
+
 	RunService(JdbcClient db, RequirementSets requirementSets, JsonMapper json, SnplabProperties properties,
-			RunStates runStates, ApplicationEventPublisher events) {
+			RunStates runStates, ApplicationEventPublisher events, SchedulerProperties scheduler) {
+		this.scheduler = scheduler;
 		this.db = db;
 		this.requirementSets = requirementSets;
 		this.json = json;
@@ -40,8 +46,26 @@ public class RunService {
 		this.events = events;
 	}
 
-	/** Where a run came from. */
-	public record Origin(String repository, String ref, String commitSha, String trigger) {
+	/**
+	 * Where a run came from.
+	 *
+	 * @param priorityClass its jobs' priority class: {@code protected-push}, {@code api}, {@code pull-request},
+	 * {@code push} or {@code schedule}
+	 * @param author a pull request's author, who shares the lab fairly with other contributors; null otherwise
+	 * @param trusted false for a pull request from an author the project doesn't trust: its priority is capped
+	 */
+	public record Origin(String repository, String ref, String commitSha, String trigger, String priorityClass,
+			String author, boolean trusted) {
+
+		/** A run whose class follows from its trigger: {@code schedule}, or an API run or retry. */
+		public Origin(String repository, String ref, String commitSha, String trigger) {
+			this(repository, ref, commitSha, trigger, switch (trigger) {
+				case "schedule" -> "schedule";
+				case "pull_request" -> "pull-request";
+				case "push" -> "push";
+				default -> "api";
+			}, null, true);
+		}
 	}
 
 	/** Queues every job of the pipeline; idle agents hear of them through a NOTIFY sent at commit. */
@@ -95,8 +119,11 @@ public class RunService {
 			.query((rs, i) -> new Origin(rs.getString(1), rs.getString(2), rs.getString(3), "retry"))
 			.single();
 		long retryId = insertRun(origin, "queued", null, runId);
-		List<long[]> jobs = db.sql("insert into job (run_id, name, state, requires_id, spec, priority, max_attempts) "
-				+ "select ?, name, 'queued', requires_id, spec, priority, max_attempts from job "
+		// A retry is the API class; its jobs keep their resources, capped priority and the author's fair share.
+		List<long[]> jobs = db.sql("insert into job (run_id, name, state, requires_id, spec, priority, max_attempts, "
+				+ "memory_mb, cpus, priority_class, repository, author) "
+				+ "select ?, name, 'queued', requires_id, spec, priority, max_attempts, memory_mb, cpus, 'api', repository, "
+				+ "author from job "
 				+ "where run_id = ? and state = 'finished' and result in " + RETRYABLE + " order by id returning id, requires_id")
 			.params(retryId, runId)
 			.query((rs, i) -> new long[] { rs.getLong(1), rs.getLong(2) })
@@ -137,11 +164,16 @@ public class RunService {
 		long runId = insertRun(origin, held ? "waiting" : "queued", null, null);
 		for (JobSpec job : pipeline.jobs()) {
 			long setId = requirementSets.idFor(job.requires());
+			Resources defaults = scheduler.defaultResources().resources();
 			long jobId = db.sql("""
-					insert into job (run_id, name, state, requires_id, spec, priority, max_attempts)
-					values (?, ?, ?, ?, ?::jsonb, ?, ?) returning id""")
+					insert into job (run_id, name, state, requires_id, spec, priority, max_attempts, memory_mb, cpus,
+					  priority_class, repository, author)
+					values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?) returning id""")
 				.params(runId, job.name(), held ? "held" : "queued", setId, json.writeValueAsString(JobSpecJson.of(job)),
-						job.priority(), properties.queue().maxAttempts())
+						SchedulingPolicy.effectivePriority(job.priority(), origin.trusted(), scheduler.untrustedPriorityCap()),
+						properties.queue().maxAttempts(), job.memoryMb() != null ? job.memoryMb() : defaults.memoryMb(),
+						job.cpus() != null ? job.cpus() : defaults.cpus(), origin.priorityClass(), origin.repository(),
+						"pull-request".equals(origin.priorityClass()) ? origin.author() : null)
 				.query(Long.class)
 				.single();
 			events.publishEvent(new JobChanged(jobId, runId));
@@ -160,9 +192,10 @@ public class RunService {
 
 	private long insertRun(Origin origin, String state, String error, Long retryOf) {
 		return db.sql("""
-				insert into run (repository, ref, commit_sha, trigger, state, error, finished_at, retry_of)
-				values (?, ?, ?, ?, ?, ?, case when ? = 'error' then now() end, ?) returning id""")
-			.params(origin.repository(), origin.ref(), origin.commitSha(), origin.trigger(), state, error, state, retryOf)
+				insert into run (repository, ref, commit_sha, trigger, state, error, finished_at, retry_of, priority_class, author)
+				values (?, ?, ?, ?, ?, ?, case when ? = 'error' then now() end, ?, ?, ?) returning id""")
+			.params(origin.repository(), origin.ref(), origin.commitSha(), origin.trigger(), state, error, state, retryOf,
+					origin.priorityClass(), origin.author())
 			.query(Long.class)
 			.single();
 	}

@@ -4,7 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.snplab.RequestException;
@@ -12,6 +14,10 @@ import org.snplab.git.CloneUrls;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
 import org.snplab.pipeline.Requirements;
+import org.snplab.scheduler.Capacities;
+import org.snplab.scheduler.Resources;
+import org.snplab.scheduler.SchedulerProperties;
+import org.snplab.scheduler.WaitingReasons;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -21,9 +27,10 @@ import org.springframework.stereotype.Service;
 public class RunViews {
 
 	private static final String JOB_COLUMNS = """
-			j.id, j.run_id, j.name, case when j.state = 'finished' then j.result else j.state end, j.reason, h.name,
+			j.id, j.run_id, j.name, case j.state when 'finished' then j.result when 'assigned' then 'queued' else j.state end,
+			j.reason, h.name,
 			j.attempt, j.max_attempts, j.priority, j.requires_id, j.queued_at, j.started_at, j.finished_at, j.exit_code,
-			j.cancel_requested""";
+			j.cancel_requested, j.memory_mb, j.cpus""";
 
 	private final JdbcClient db;
 
@@ -31,7 +38,10 @@ public class RunViews {
 
 	private final HostRegistry hosts;
 
-	RunViews(JdbcClient db, RequirementSets requirementSets, HostRegistry hosts) {
+	private final SchedulerProperties scheduler;
+
+	RunViews(JdbcClient db, RequirementSets requirementSets, HostRegistry hosts, SchedulerProperties scheduler) {
+		this.scheduler = scheduler;
 		this.db = db;
 		this.requirementSets = requirementSets;
 		this.hosts = hosts;
@@ -115,14 +125,18 @@ public class RunViews {
 	private JobView mapJob(ResultSet rs, List<AttemptView> attempts) throws SQLException {
 		String state = rs.getString(4);
 		Requirements requires = requirementSets.get(rs.getLong(10));
-		String waiting = "queued".equals(state) ? whyWaiting(requires).orElse(null) : null;
+		Resources needs = new Resources(rs.getLong(16), rs.getInt(17));
+		String waiting = "queued".equals(state) && rs.getString(6) == null ? whyWaiting(requires, needs).orElse(null) : null;
 		return new JobView(rs.getLong(1), rs.getLong(2), rs.getString(3), state, rs.getString(5), rs.getString(6),
 				rs.getInt(7), rs.getInt(8), rs.getInt(9), requires.describe(), waiting, instant(rs, 11), instant(rs, 12),
 				instant(rs, 13), (Integer) rs.getObject(14), rs.getBoolean(15), attempts);
 	}
 
-	/** Says so when no enabled host can ever run the job, naming what's missing, instead of waiting silently. */
-	Optional<String> whyWaiting(Requirements requires) {
+	/**
+	 * Says so when no enabled host can ever run the job, naming what's missing, or what it waits for (memory, cpus
+	 * or a slot on the hosts it matches), instead of waiting silently.
+	 */
+	Optional<String> whyWaiting(Requirements requires, Resources needs) {
 		List<Host> enabled = hosts.findAll().stream().filter(Host::enabled).toList();
 		if (enabled.isEmpty()) {
 			return Optional.of("no matching host: no host is enabled");
@@ -137,7 +151,24 @@ public class RunViews {
 		if (matching.stream().noneMatch(Host::takesWork)) {
 			return Optional.of("waiting: every matching host is draining, in maintenance or quarantined");
 		}
-		return Optional.of("waiting for a free slot on " + matching.size() + " matching host(s)");
+		List<Host> working = matching.stream().filter(Host::takesWork).toList();
+		Map<Long, Resources> inUse = new HashMap<>();
+		Map<Long, Integer> jobs = new HashMap<>();
+		db.sql("""
+				select host_id, sum(memory_mb), sum(cpus), count(*) from job
+				where state in ('assigned', 'running') and host_id = any(?) group by host_id""")
+			.param(working.stream().mapToLong(Host::id).toArray())
+			.query((rs, i) -> {
+				inUse.put(rs.getLong(1), new Resources(rs.getLong(2), rs.getInt(3)));
+				return jobs.put(rs.getLong(1), rs.getInt(4));
+			})
+			.list();
+		List<WaitingReasons.Load> loads = working.stream()
+			.map(h -> new WaitingReasons.Load(h.name(), Capacities.of(h.facts(), scheduler.hostReserve().memoryMb()),
+					inUse.getOrDefault(h.id(), Resources.NONE), h.slots(), jobs.getOrDefault(h.id(), 0)))
+			.toList();
+		return Optional.of(WaitingReasons.of(needs, loads)
+			.orElse("waiting for its turn: " + working.size() + " matching host(s) have room"));
 	}
 
 	private static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -5,7 +5,7 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 import org.snplab.SnplabProperties;
-import org.snplab.support.MovableClock;
+import org.snplab.support.SettableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,7 @@ class LeaseGraceUnitTests {
 
 	private static final Duration LEASE = Duration.ofSeconds(60);
 
-	private final MovableClock clock = new MovableClock(Instant.parse("2026-03-01T10:00:00Z"));
+	private final SettableClock clock = new SettableClock(Instant.parse("2026-03-01T10:00:00Z"));
 
 	private final LeaseGrace grace = new LeaseGrace(clock, new SnplabProperties(null, null, null, null,
 			new SnplabProperties.Queue(LEASE, Duration.ofSeconds(5), 3, Duration.ofSeconds(5), Duration.ofSeconds(60),

@@ -25,6 +25,12 @@ final class Pipelines {
 		return new JobSpec(name, requires, Duration.ofMinutes(5), priority, Map.of(), List.of("true"), List.of(), List.of());
 	}
 
+	/** A job on any host that holds this much memory while it runs, like an SVSM test guest (8G). */
+	static JobSpec guestJob(String name, int priority, long memoryMb) {
+		return new JobSpec(name, Requirements.none(), Duration.ofMinutes(5), priority, Map.of(), List.of("true"), List.of(),
+				List.of(), memoryMb, null);
+	}
+
 	static JobSpec anyHostJob(String name) {
 		return job(name, 0, Requirements.none());
 	}

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Test;
-import org.snplab.support.MovableClock;
+import org.snplab.support.SettableClock;
 
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Real bcrypt, real Spring Security password checks; only the clock is moved by hand. */
 class CachedPasswordCheckUnitTests {
 
-	private final MovableClock clock = new MovableClock(Instant.parse("2026-03-01T10:00:00Z"));
+	private final SettableClock clock = new SettableClock(Instant.parse("2026-03-01T10:00:00Z"));
 
 	private final CountingEncoder bcrypt = new CountingEncoder(new BCryptPasswordEncoder(4));
 

@@ -13,6 +13,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Base of tests that need the whole server on a real port and a real PostgreSQL. All subclasses share one server
@@ -63,21 +64,31 @@ public abstract class ServerIntegrationTest {
 		registry.add("snplab.queue.poll-sweep", () -> "10m");
 	}
 
+	/** {@code SchedulingPass}'s advisory lock ("snplab" in ASCII). */
+	private static final long SCHEDULING_PASS_LOCK = 0x736e706c6162L;
+
 	@Autowired
 	private Scheduler quartz;
 
+	@Autowired
+	private TransactionTemplate transactions;
+
 	@BeforeEach
 	void emptyTables() throws SchedulerException, InterruptedException {
-		// A background job writing while TRUNCATE takes its locks table by table can deadlock with it (the job holds
-		// job and waits for job_attempt, TRUNCATE the other way round): Quartz's jobs pause for the truncate, and it
-		// takes the tables parents first, the order request-path writers lock them (run, then job, then the rest).
+		// A background writer holding some of these tables while TRUNCATE takes its locks table by table can deadlock
+		// with it (it holds job and waits for job_attempt, TRUNCATE the other way round). So Quartz's jobs pause,
+		// the truncate holds the scheduling pass's lock (no pass runs meanwhile), and it takes the tables parents
+		// first, the order request-path writers lock them (run, then job, then the rest).
 		quartz.standby();
 		try {
 			while (!quartz.getCurrentlyExecutingJobs().isEmpty()) {
 				Thread.sleep(10);
 			}
-			// Ids are never reused (no restart identity): the server caches hosts and requirement sets by id.
-			db.sql("truncate github_delivery, github_run, run, job, job_attempt, log_chunk, artifact, test_report, test_result, host, github_head, github_status, pipeline_schedule, github_repository cascade").update();
+			transactions.executeWithoutResult(tx -> {
+				db.sql("select pg_advisory_xact_lock(?)").param(SCHEDULING_PASS_LOCK).query((rs, i) -> 1).list();
+				// Ids are never reused (no restart identity): the server caches hosts and requirement sets by id.
+				db.sql("truncate github_delivery, github_run, run, job, job_attempt, log_chunk, artifact, test_report, test_result, host, github_head, github_status, pipeline_schedule, github_repository, fair_share_usage cascade").update();
+			});
 		}
 		finally {
 			quartz.start();
