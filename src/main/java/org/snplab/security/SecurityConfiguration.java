@@ -1,5 +1,6 @@
 package org.snplab.security;
 
+import java.io.IOException;
 import java.time.Clock;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -7,16 +8,22 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Pages and reads are open (unless {@code snplab.security.public-read=false}); actions need a role: maintainers
@@ -82,7 +89,7 @@ class SecurityConfiguration {
 			throws Exception {
 		authorize(http, access);
 		http.httpBasic(basic -> basic.authenticationEntryPoint(refusals))
-			.formLogin(form -> form.loginPage("/login").permitAll())
+			.formLogin(form -> form.loginPage("/login").permitAll().failureHandler(SecurityConfiguration::loginFailed))
 			.logout(logout -> logout.logoutSuccessUrl("/"))
 			// Requests with an Authorization header have a chain of their own (above): here every action comes from
 			// a session, and browsers submitting forms carry the CSRF token. An API request with neither a session nor
@@ -90,6 +97,16 @@ class SecurityConfiguration {
 			.csrf(csrf -> csrf.ignoringRequestMatchers(
 					request -> request.getRequestURI().startsWith("/api/") && request.getRequestedSessionId() == null));
 		return http.build();
+	}
+
+	/**
+	 * A login that couldn't be checked because the database is unreachable says so (the name and password may well
+	 * be right), instead of "wrong name or password".
+	 */
+	private static void loginFailed(HttpServletRequest request, HttpServletResponse response,
+			AuthenticationException ex) throws IOException {
+		boolean unchecked = ex instanceof InternalAuthenticationServiceException && ex.getCause() instanceof DataAccessException;
+		response.sendRedirect(request.getContextPath() + (unchecked ? "/login?unavailable" : "/login?error"));
 	}
 
 	private static void authorize(HttpSecurity http, AccessProperties access) throws Exception {

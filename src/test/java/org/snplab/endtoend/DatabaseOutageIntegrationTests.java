@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snplab.support.Eventually;
+import org.snplab.support.FormSession;
 import org.snplab.support.HttpApi;
 import org.snplab.support.ServerProcess;
 import org.snplab.support.TestDatabases;
@@ -40,7 +41,11 @@ class DatabaseOutageIntegrationTests {
 			sql.execute("alter database " + database + " with allow_connections false");
 			sql.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + database + "'");
 			HttpApi.Response unavailable = api.get("/api/hosts");
+			FormSession.Page login = FormSession.logInAnswer(server.baseUrl(), "admin", "secret");
 			sql.execute("alter database " + database + " with allow_connections true");
+
+			assertThat(login.location()).as("a form login says the database is unreachable, not that the password is wrong")
+				.endsWith("/login?unavailable");
 
 			assertThat(unavailable.status()).as(unavailable.body()).isEqualTo(503);
 			assertThat(unavailable.json().get("status").asInt()).isEqualTo(503);

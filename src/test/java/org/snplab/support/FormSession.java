@@ -46,6 +46,13 @@ public final class FormSession {
 		return session;
 	}
 
+	/** Posts the login form as a browser does and returns the server's answer, whatever it is. */
+	public static Page logInAnswer(String baseUrl, String user, String password) {
+		FormSession session = new FormSession(baseUrl);
+		session.get("/login");
+		return session.post("/login", Map.of("username", user, "password", password));
+	}
+
 	/** GETs the page and keeps the CSRF token of its forms, if it has any. */
 	public Page get(String path) {
 		Page page = send(request(path).GET());
