@@ -93,6 +93,41 @@ class JobRunnerIntegrationTests {
 	}
 
 	@Test
+	void aStepExiting75BlamesTheLabNotTheCommit() throws Exception {
+		startAgent(fastAgent(server, workDir()));
+		server.enqueue(job(21, repo, "echo launching guest; exit 75", "echo never"));
+
+		Finish finish = server.awaitFinish(21, WAIT);
+
+		assertThat(finish).isEqualTo(new Finish("infra_error",
+				"step 1 exited 75 (EX_TEMPFAIL): an infrastructure error, not the commit's", 75));
+		assertThat(server.log(21)).doesNotContain("never");
+	}
+
+	@Test
+	void aStepThatWritesWhyIntoSnplabInfraErrorEndsTheAttemptAsAnInfraErrorWithThatReason() throws Exception {
+		startAgent(fastAgent(server, workDir()));
+		server.enqueue(job(22, repo, "echo 'SNP guest did not launch: SNP_LAUNCH_START failed (firmware)' > \"$SNPLAB_INFRA_ERROR\"; exit 1",
+				"echo never"));
+
+		Finish finish = server.awaitFinish(22, WAIT);
+
+		assertThat(finish).isEqualTo(new Finish("infra_error",
+				"step 1 reported an infrastructure error: SNP guest did not launch: SNP_LAUNCH_START failed (firmware)", 1));
+	}
+
+	@Test
+	void aPlainFailureStaysTheCommitsFailure() throws Exception {
+		startAgent(fastAgent(server, workDir()));
+		server.enqueue(job(23, repo, "test -n \"$SNPLAB_INFRA_ERROR\" && git status --porcelain | wc -l && exit 74"));
+
+		Finish finish = server.awaitFinish(23, WAIT);
+
+		assertThat(finish).isEqualTo(new Finish("failed", "step 1 exited 74", 74));
+		assertThat(server.log(23)).as("the infra-error file is kept out of git's sight").contains("\n0\n");
+	}
+
+	@Test
 	void checkoutOfUnknownCommitIsInfraError() throws Exception {
 		startAgent(fastAgent(server, workDir()));
 		GitFixtures.Repo unknown = new GitFixtures.Repo(repo.url(), "0123456789abcdef0123456789abcdef01234567");

@@ -1,6 +1,7 @@
 package org.snplab.agent.worker;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -27,6 +29,12 @@ import org.snplab.git.CloneUrls;
  * lost, where nothing is reported.
  */
 public final class JobRunner {
+
+	/** sysexits.h: a temporary failure, "try again later" — here, on another host. */
+	private static final int EX_TEMPFAIL = 75;
+
+	private static final int INFRA_REASON_BYTES = 1000;
+
 
 	private static final Duration TICK = Duration.ofMillis(100);
 
@@ -212,12 +220,50 @@ public final class JobRunner {
 				return new Outcome("failed", reason, null, false);
 			}
 			int exit = group.exitValue();
+			Optional<String> lab = infraError(workspace, n, exit);
+			if (lab.isPresent()) {
+				log.line(lab.get());
+				return new Outcome("infra_error", lab.get(), exit, false);
+			}
 			if (exit != 0) {
 				log.line("step " + n + " exited " + exit);
 				return new Outcome("failed", "step " + n + " exited " + exit, exit, false);
 			}
 		}
 		return new Outcome("passed", "", 0, false);
+	}
+
+	/**
+	 * A step blames the lab, not the commit, by exiting 75 ({@code EX_TEMPFAIL}) or by writing why into the file
+	 * {@code $SNPLAB_INFRA_ERROR} names ("the SNP guest didn't launch: firmware"): the attempt is then an
+	 * {@code infra_error}, retried on another host and counted toward the host's quarantine.
+	 */
+	private static Optional<String> infraError(Path workspace, int step, int exit) {
+		Path file = infraErrorFile(workspace);
+		try {
+			if (Files.isRegularFile(file) && Files.size(file) > 0) {
+				byte[] head;
+				try (var in = Files.newInputStream(file)) {
+					head = in.readNBytes(INFRA_REASON_BYTES);
+				}
+				String reason = new String(head, StandardCharsets.UTF_8).strip();
+				if (!reason.isEmpty()) {
+					return Optional.of("step " + step + " reported an infrastructure error: " + reason);
+				}
+			}
+		}
+		catch (IOException e) {
+			return Optional.of("step " + step + " reported an infrastructure error, unreadable: " + e.getMessage());
+		}
+		if (exit == EX_TEMPFAIL) {
+			return Optional.of("step " + step + " exited 75 (EX_TEMPFAIL): an infrastructure error, not the commit's");
+		}
+		return Optional.empty();
+	}
+
+	/** Inside the workspace's .git, which the steps' user owns and git itself never shows. */
+	private static Path infraErrorFile(Path workspace) {
+		return workspace.resolve(".git").resolve("snplab-infra-error").toAbsolutePath();
 	}
 
 	private static long outputSize(LogStreamer log) {
@@ -240,6 +286,7 @@ public final class JobRunner {
 		env.put("SNPLAB_COMMIT", job.commit());
 		env.put("SNPLAB_SLOT", Integer.toString(slot));
 		env.put("SNPLAB_WORKSPACE", workspace.toAbsolutePath().toString());
+		env.put("SNPLAB_INFRA_ERROR", infraErrorFile(workspace).toString());
 		// One vsock CID and port per slot so that parallel SNP guests on a host never collide.
 		env.put("SNPLAB_VSOCK_CID", Integer.toString(config.vsockCidBase() + slot));
 		env.put("SNPLAB_VSOCK_PORT", Integer.toString(config.vsockPortBase() + slot));
