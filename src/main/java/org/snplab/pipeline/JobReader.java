@@ -44,7 +44,7 @@ final class JobReader {
 
 	private static final Pattern CPUS = Pattern.compile("\\d{1,4}");
 
-	private static final List<String> REPORT_KEYS = List.of("junit");
+	private static final List<String> REPORT_KEYS = List.of("junit", "fail-on-test-failure");
 
 	private JobReader() {
 	}
@@ -73,11 +73,15 @@ final class JobReader {
 		List<String> steps = steps(f.get("steps"));
 		List<String> artifacts = globs(f.get("artifacts"), true);
 		List<String> junit = List.of();
+		boolean failOnTestFailure = true;
 		if (f.containsKey("reports")) {
 			Node r = f.get("reports").getValueNode();
 			if (!isNull(r)) {
 				Map<String, NodeTuple> rf = fields(mapping(r, "`reports`"), "`reports`", REPORT_KEYS);
 				junit = globs(rf.get("junit"), true);
+				if (rf.containsKey("fail-on-test-failure")) {
+					failOnTestFailure = YamlNodes.bool(rf.get("fail-on-test-failure").getValueNode(), "`fail-on-test-failure`");
+				}
 			}
 		}
 		Long memoryMb = null;
@@ -88,7 +92,8 @@ final class JobReader {
 			memoryMb = rf.containsKey("memory") ? memory(rf.get("memory").getValueNode()) : null;
 			cpus = rf.containsKey("cpus") ? cpus(rf.get("cpus").getValueNode()) : null;
 		}
-		return new JobSpec(name, requires, timeout, priority, env, steps, artifacts, junit, memoryMb, cpus);
+		return new JobSpec(name, requires, timeout, priority, env, steps, artifacts, junit, memoryMb, cpus,
+				failOnTestFailure);
 	}
 
 	private static long memory(Node n) throws PipelineException {

@@ -20,14 +20,23 @@ import java.util.Objects;
  * @param junit globs, relative to the checkout, of JUnit XML reports
  * @param memoryMb the memory the job holds on its host while it runs ({@code resources.memory}), null: the lab's default
  * @param cpus the cpus it holds ({@code resources.cpus}), null: the lab's default
+ * @param failOnTestFailure whether failed or errored tests in its JUnit reports fail a job whose steps passed
+ *        ({@code reports.fail-on-test-failure}, default true)
  */
 public record JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
-		List<String> steps, List<String> artifacts, List<String> junit, Long memoryMb, Integer cpus) {
+		List<String> steps, List<String> artifacts, List<String> junit, Long memoryMb, Integer cpus,
+		boolean failOnTestFailure) {
 
 	/** A job that says nothing about its resources. */
 	public JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
 			List<String> steps, List<String> artifacts, List<String> junit) {
-		this(name, requires, timeout, priority, env, steps, artifacts, junit, null, null);
+		this(name, requires, timeout, priority, env, steps, artifacts, junit, null, null, true);
+	}
+
+	/** A job whose failed tests fail it, as by default. */
+	public JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
+			List<String> steps, List<String> artifacts, List<String> junit, Long memoryMb, Integer cpus) {
+		this(name, requires, timeout, priority, env, steps, artifacts, junit, memoryMb, cpus, true);
 	}
 
 	public JobSpec {

@@ -63,13 +63,16 @@ public class JobQueue {
 
 	private final QueueMetrics metrics;
 
+	private final TestOutcomes testOutcomes;
+
 	private final SchedulingPass pass;
 
 	private final ReadySlots readySlots;
 
 	JobQueue(JdbcClient db, TransactionTemplate transactions, RequirementSets requirementSets, RunStates runStates,
 			JsonMapper json, SnplabProperties properties, ApplicationEventPublisher events, LostAttempts lostAttempts,
-			QueueMetrics metrics, SchedulingPass pass, ReadySlots readySlots) {
+			QueueMetrics metrics, SchedulingPass pass, ReadySlots readySlots, TestOutcomes testOutcomes) {
+		this.testOutcomes = testOutcomes;
 		this.metrics = metrics;
 		this.pass = pass;
 		this.readySlots = readySlots;
@@ -207,8 +210,12 @@ public class JobQueue {
 	 * {@code infra_error} (checkout failed, a step could not start) is the lab's failure, not the code's: the job is
 	 * retried like one whose agent was lost ({@link LostAttempts}).
 	 */
-	public void finish(long jobId, int attempt, Host host, JobResult result, String agentReason, Integer exitCode) {
-		String reason = StoredText.of(agentReason); // the agent's words may quote a step's output, NUL bytes included
+	public void finish(long jobId, int attempt, Host host, JobResult reported, String agentReason, Integer exitCode) {
+		// The steps passed but the tests didn't: the job failed, whatever the exit codes say.
+		int failedTests = reported == JobResult.PASSED && failsOnTestFailure(jobId) ? testOutcomes.failedTests(jobId, attempt) : 0;
+		JobResult result = failedTests > 0 ? JobResult.FAILED : reported;
+		String reason = failedTests > 0 ? failedTests + (failedTests == 1 ? " test failed" : " tests failed")
+				: StoredText.of(agentReason); // the agent's words may quote a step's output, NUL bytes included
 		transactions.executeWithoutResult(tx -> {
 			long runId = runStates.lockRunOfJob(jobId);
 			boolean ended = result == JobResult.INFRA_ERROR
@@ -291,6 +298,14 @@ public class JobQueue {
 			log.warn("Host {} asked for work on slot {} while job {} ran there: the agent lost it", host.name(), slot, jobId);
 			lostAttempts.lose(jobId, "agent on " + host.name() + " restarted and lost the job", null);
 		}
+	}
+
+	private boolean failsOnTestFailure(long jobId) {
+		return db.sql("select coalesce(cast(spec ->> 'failOnTestFailure' as boolean), true) from job where id = ?")
+			.param(jobId)
+			.query(Boolean.class)
+			.optional()
+			.orElse(true);
 	}
 
 	private boolean alreadyFinished(long jobId, int attempt, Host host, JobResult result) {

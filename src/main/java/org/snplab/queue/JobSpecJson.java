@@ -5,12 +5,15 @@ import java.util.Map;
 
 import org.snplab.pipeline.JobSpec;
 
-/** The part of a pipeline job kept as JSON in {@code job.spec}: what the agent needs to run it. */
+/**
+ * The part of a pipeline job kept as JSON in {@code job.spec}: what the agent needs to run it, and how its result is
+ * judged ({@code failOnTestFailure}: null in rows from before it existed, meaning true).
+ */
 record JobSpecJson(List<String> steps, Map<String, String> env, long timeoutSeconds, List<String> artifacts,
-		List<String> junit, String requires) {
+		List<String> junit, String requires, Boolean failOnTestFailure) {
 
 	static JobSpecJson of(JobSpec job) {
 		return new JobSpecJson(job.steps(), job.env(), job.timeout().toSeconds(), job.artifacts(), job.junit(),
-				job.requires().describe());
+				job.requires().describe(), job.failOnTestFailure());
 	}
 }

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.snplab.queue.TestOutcomes;
 import org.snplab.results.junit.JunitParser;
 import org.snplab.results.junit.JunitReportException;
 import org.snplab.results.junit.TestCase;
@@ -23,7 +24,7 @@ import org.springframework.transaction.annotation.Transactional;
  * runs. A broken report is stored with its error; the agent's upload never fails because of its content.
  */
 @Service
-public class TestReports {
+public class TestReports implements TestOutcomes {
 
 	private static final Logger log = LoggerFactory.getLogger(TestReports.class);
 
@@ -81,6 +82,14 @@ public class TestReports {
 			ps.setString(9, output(c));
 		});
 		return saved;
+	}
+
+	@Override
+	public int failedTests(long jobId, int attempt) {
+		return db.sql("select coalesce(sum(failed), 0) from test_report where job_id = ? and attempt = ?")
+			.params(jobId, attempt)
+			.query(Integer.class)
+			.single();
 	}
 
 	public List<Report> reports(long jobId) {

@@ -6,7 +6,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.snplab.support.HttpAgent;
+import org.snplab.pipeline.PipelineParser;
 import org.snplab.queue.RunService;
+import org.snplab.support.Fixtures;
 import org.snplab.support.HttpApi;
 import org.snplab.support.ServerIntegrationTest;
 import org.snplab.web.WebFixtures;
@@ -14,7 +16,6 @@ import org.snplab.web.WebFixtures;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import org.snplab.support.Fixtures;
 
 /** JUnit reports uploaded through the agent API, stored per job, and shown on the job and test pages. */
 class ReportStorageIntegrationTests extends ServerIntegrationTest {
@@ -56,6 +57,44 @@ class ReportStorageIntegrationTests extends ServerIntegrationTest {
 		String page = HttpApi.anonymous(baseUrl()).get("/jobs/" + job).body();
 		assertThat(page).contains("broken.xml").contains("python.test_sample.test_which_fails")
 			.contains("AssertionError: assert &#39;test&#39; == &#39;xyz&#39;");
+	}
+
+	@Test
+	void aJobWhoseStepsPassedButWhoseTestsFailedHasFailed() throws Exception {
+		runs.queue(new RunService.Origin("file:///svsm", "main", "e".repeat(40), "api"), WebFixtures.pipeline("tests"));
+		HttpAgent agent = new HttpAgent(baseUrl(), "milan-3", Map.of());
+		long job = agent.claim();
+		agent.upload(job, "junit", "pytest.xml", JUNIT.resolve("pytest-failures-oneline-mikepenz.xml"));
+		agent.upload(job, "junit", "ok.xml", JUNIT.resolve("TEST-surefire-all-ok-mikepenz.xml"));
+
+		assertThat(agent.finish(job, "passed", "")).isEqualTo(200);
+		assertThat(agent.finish(job, "passed", "")).as("the agent's resent report changes nothing").isEqualTo(200);
+
+		var view = HttpApi.anonymous(baseUrl()).get("/api/jobs/" + job).json();
+		assertThat(view.get("state").asString()).isEqualTo("failed");
+		assertThat(view.get("reason").asString()).isEqualTo("2 tests failed");
+	}
+
+	@Test
+	void aJobThatPassesWithFailedTestsWhenItSaysSoOrWhenItsTestsPassed() throws Exception {
+		runs.queue(new RunService.Origin("file:///svsm", "main", "f".repeat(40), "api"), PipelineParser.parse("""
+				jobs:
+				  informational:
+				    steps: [ "true" ]
+				    reports: { junit: [ "*.xml" ], fail-on-test-failure: false }
+				"""));
+		runs.queue(new RunService.Origin("file:///svsm", "main", "f".repeat(40), "api"), WebFixtures.pipeline("green"));
+		HttpAgent agent = new HttpAgent(baseUrl(), "milan-4", Map.of());
+		long informational = agent.claim();
+		agent.upload(informational, "junit", "pytest.xml", JUNIT.resolve("pytest-failures-oneline-mikepenz.xml"));
+		agent.finish(informational, "passed", "");
+		long green = agent.claim();
+		agent.upload(green, "junit", "ok.xml", JUNIT.resolve("TEST-surefire-all-ok-mikepenz.xml"));
+		agent.finish(green, "passed", "");
+
+		assertThat(HttpApi.anonymous(baseUrl()).get("/api/jobs/" + informational).json().get("state").asString())
+			.isEqualTo("passed");
+		assertThat(HttpApi.anonymous(baseUrl()).get("/api/jobs/" + green).json().get("state").asString()).isEqualTo("passed");
 	}
 
 	@Test

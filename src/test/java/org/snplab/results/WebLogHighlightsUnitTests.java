@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.snplab.support.Fixtures;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import org.snplab.support.Fixtures;
 
 /** Every COCONUT-SVSM console log in the fixtures, and what the job page points out in it. */
 class WebLogHighlightsUnitTests {

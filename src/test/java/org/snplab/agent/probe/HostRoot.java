@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import org.snplab.support.Fixtures;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Builds a fake host root (ROOT/proc, ROOT/sys, ROOT/commands) in a temp dir from the real host fixtures. */
 final class HostRoot {
