@@ -6,12 +6,15 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.probe.HostProbe;
+import org.snplab.agent.worker.GitUrlRewrites;
 import org.snplab.scheduler.Sizes;
 
 /**
@@ -31,6 +34,7 @@ public final class AgentCommand {
 			  --memory SIZE           memory jobs may use, e.g. 16G (default: probed memory less the server's reserve)
 			  --cpus N                cpus jobs may use (default: all probed)
 			  --label KEY[=VALUE]     a label for job placement (`coconut`, `board=epyc-9124`); repeat for more
+			  --git-rewrite FROM=TO   fetch URLs starting with FROM from TO instead (git's insteadOf); repeat for more
 			  --kill-grace SECONDS    from TERM to KILL when a job is stopped (default 10)
 			  --vsock-cid-base N      slot s gets SNPLAB_VSOCK_CID = N + s (default 100)
 			  --vsock-port-base N     slot s gets SNPLAB_VSOCK_PORT = N + s (default 10000)
@@ -38,7 +42,7 @@ public final class AgentCommand {
 			  --run-as USER           run steps as this unprivileged user (the agent runs as root)
 			""";
 
-	private static final Set<String> OPTIONS = Set.of("--server", "--token", "--work-dir", "--name", "--slots", "--memory", "--cpus", "--label",
+	private static final Set<String> OPTIONS = Set.of("--server", "--token", "--work-dir", "--name", "--slots", "--memory", "--cpus", "--label", "--git-rewrite",
 			"--kill-grace", "--vsock-cid-base", "--vsock-port-base", "--max-output-mib", "--run-as", "--root");
 
 	private AgentCommand() {
@@ -74,6 +78,7 @@ public final class AgentCommand {
 	static Object parse(String[] args, Map<String, String> environment) {
 		Map<String, String> options = new LinkedHashMap<>();
 		Map<String, String> labels = new LinkedHashMap<>();
+		List<String> gitRewrites = new ArrayList<>();
 		boolean probe = false;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
@@ -100,6 +105,10 @@ public final class AgentCommand {
 			}
 			if (arg.equals("--label")) {
 				label(value, labels);
+			}
+			else if (arg.equals("--git-rewrite")) {
+				GitUrlRewrites.Rewrite.parse(value); // refused now, with its reason, rather than at the first job
+				gitRewrites.add(value);
 			}
 			else if (options.put(arg, value) != null) {
 				throw new IllegalArgumentException(arg + " given twice");
@@ -137,7 +146,7 @@ public final class AgentCommand {
 		}
 		Integer cpus = options.containsKey("--cpus") ? number(options, "--cpus", 1, 1) : null;
 		return new AgentConfig(server, token, workDir, name, slots, labels, grace, cidBase, portBase, maxOutput,
-				options.get("--run-as"), AgentConfig.DEFAULT_POLL_WAIT_SECONDS, Path.of("/"), Map.of())
+				options.get("--run-as"), AgentConfig.DEFAULT_POLL_WAIT_SECONDS, Path.of("/"), Map.of(), gitRewrites)
 			.withCapacity(memoryMb, cpus);
 	}
 

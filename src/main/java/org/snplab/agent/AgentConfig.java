@@ -3,6 +3,7 @@ package org.snplab.agent;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.snplab.scheduler.Capacities;
@@ -13,7 +14,7 @@ import org.snplab.scheduler.Capacities;
  */
 public record AgentConfig(URI server, String token, Path workDir, String name, int slots, Map<String, String> labels,
 		Duration killGrace, int vsockCidBase, int vsockPortBase, long maxOutputBytes, String runAs, int pollWaitSeconds,
-		Path probeRoot, Map<String, String> capacity) {
+		Path probeRoot, Map<String, String> capacity, List<String> gitRewrites) {
 
 	public static final Path DEFAULT_WORK_DIR = Path.of("agent-work");
 
@@ -37,6 +38,7 @@ public record AgentConfig(URI server, String token, Path workDir, String name, i
 	public AgentConfig {
 		labels = Map.copyOf(labels);
 		capacity = capacity == null ? Map.of() : Map.copyOf(capacity);
+		gitRewrites = gitRewrites == null ? List.of() : List.copyOf(gitRewrites);
 	}
 
 	/**
@@ -55,32 +57,32 @@ public record AgentConfig(URI server, String token, Path workDir, String name, i
 	/** Defaults for everything but server, token, work dir and name. */
 	public static AgentConfig of(URI server, String token, Path workDir, String name) {
 		return new AgentConfig(server, token, workDir, name, 1, Map.of(), DEFAULT_KILL_GRACE, DEFAULT_VSOCK_CID_BASE,
-				DEFAULT_VSOCK_PORT_BASE, DEFAULT_MAX_OUTPUT_BYTES, null, DEFAULT_POLL_WAIT_SECONDS, Path.of("/"), Map.of());
+				DEFAULT_VSOCK_PORT_BASE, DEFAULT_MAX_OUTPUT_BYTES, null, DEFAULT_POLL_WAIT_SECONDS, Path.of("/"), Map.of(), List.of());
 	}
 
 	public AgentConfig withSlots(int slots) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites);
 	}
 
 	public AgentConfig withKillGrace(Duration killGrace) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites);
 	}
 
 	public AgentConfig withPollWaitSeconds(int pollWaitSeconds) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites);
 	}
 
 	public AgentConfig withMaxOutputBytes(long maxOutputBytes) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites);
 	}
 
 	public AgentConfig withRunAs(String runAs) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites);
 	}
 
 	public AgentConfig withCapacity(Long memoryMb, Integer cpus) {
@@ -92,7 +94,13 @@ public record AgentConfig(URI server, String token, Path workDir, String name, i
 			declared.put(Capacities.DECLARED_CPUS, Integer.toString(cpus));
 		}
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, declared);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, declared, gitRewrites);
+	}
+
+	/** {@code --git-rewrite FROM=TO}: this host's own mirrors of repository URLs, before the server's. */
+	public AgentConfig withGitRewrites(List<String> gitRewrites) {
+		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites);
 	}
 
 	public Path credentialFile() {

@@ -38,11 +38,13 @@ final class JobReader {
 	private static final Pattern PRIORITY = Pattern.compile("\\d{1,9}");
 
 	private static final List<String> JOB_KEYS = List.of("requires", "timeout", "priority", "env", "steps",
-			"artifacts", "reports", "resources");
+			"artifacts", "reports", "resources", "checkout");
 
 	private static final List<String> RESOURCE_KEYS = List.of("memory", "cpus");
 
 	private static final Pattern CPUS = Pattern.compile("\\d{1,4}");
+
+	private static final List<String> CHECKOUT_KEYS = List.of("submodules");
 
 	private static final List<String> REPORT_KEYS = List.of("junit", "fail-on-test-failure");
 
@@ -92,8 +94,27 @@ final class JobReader {
 			memoryMb = rf.containsKey("memory") ? memory(rf.get("memory").getValueNode()) : null;
 			cpus = rf.containsKey("cpus") ? cpus(rf.get("cpus").getValueNode()) : null;
 		}
+		String submodules = "true";
+		if (f.containsKey("checkout") && !isNull(f.get("checkout").getValueNode())) {
+			Map<String, NodeTuple> cf = fields(mapping(f.get("checkout").getValueNode(), "`checkout`"), "`checkout`",
+					CHECKOUT_KEYS);
+			if (cf.containsKey("submodules")) {
+				submodules = submodules(cf.get("submodules").getValueNode());
+			}
+		}
 		return new JobSpec(name, requires, timeout, priority, env, steps, artifacts, junit, memoryMb, cpus,
-				failOnTestFailure);
+				failOnTestFailure, submodules);
+	}
+
+	private static String submodules(Node n) throws PipelineException {
+		String value = n instanceof ScalarNode s ? s.getValue().trim().toLowerCase(java.util.Locale.ROOT) : "";
+		if (value.equals("recursive")) {
+			return "recursive";
+		}
+		if (value.equals("true") || value.equals("false")) {
+			return value;
+		}
+		throw new PipelineException(line(n), "`submodules` is true, recursive or false, not " + kind(n));
 	}
 
 	private static long memory(Node n) throws PipelineException {

@@ -22,21 +22,23 @@ import java.util.Objects;
  * @param cpus the cpus it holds ({@code resources.cpus}), null: the lab's default
  * @param failOnTestFailure whether failed or errored tests in its JUnit reports fail a job whose steps passed
  *        ({@code reports.fail-on-test-failure}, default true)
+ * @param submodules {@code checkout.submodules}: {@code true} (the default: those of the repository, when it has a
+ *        {@code .gitmodules}), {@code recursive} (theirs too) or {@code false}
  */
 public record JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
 		List<String> steps, List<String> artifacts, List<String> junit, Long memoryMb, Integer cpus,
-		boolean failOnTestFailure) {
+		boolean failOnTestFailure, String submodules) {
 
 	/** A job that says nothing about its resources. */
 	public JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
 			List<String> steps, List<String> artifacts, List<String> junit) {
-		this(name, requires, timeout, priority, env, steps, artifacts, junit, null, null, true);
+		this(name, requires, timeout, priority, env, steps, artifacts, junit, null, null, true, "true");
 	}
 
 	/** A job whose failed tests fail it, as by default. */
 	public JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
 			List<String> steps, List<String> artifacts, List<String> junit, Long memoryMb, Integer cpus) {
-		this(name, requires, timeout, priority, env, steps, artifacts, junit, memoryMb, cpus, true);
+		this(name, requires, timeout, priority, env, steps, artifacts, junit, memoryMb, cpus, true, "true");
 	}
 
 	public JobSpec {
@@ -47,5 +49,6 @@ public record JobSpec(String name, Requirements requires, Duration timeout, int 
 		steps = List.copyOf(steps);
 		artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
 		junit = junit == null ? List.of() : List.copyOf(junit);
+		submodules = submodules == null ? "true" : submodules;
 	}
 }

@@ -12,7 +12,10 @@ import org.snplab.StoredText;
 import org.snplab.hosts.Host;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -65,14 +68,29 @@ public class JobQueue {
 
 	private final TestOutcomes testOutcomes;
 
+	/** Sent with every job: where the lab's agents fetch repositories from instead ({@code FROM=TO}). */
+	private final List<String> gitRewrites;
+
 	private final SchedulingPass pass;
 
 	private final ReadySlots readySlots;
 
 	JobQueue(JdbcClient db, TransactionTemplate transactions, RequirementSets requirementSets, RunStates runStates,
 			JsonMapper json, SnplabProperties properties, ApplicationEventPublisher events, LostAttempts lostAttempts,
-			QueueMetrics metrics, SchedulingPass pass, ReadySlots readySlots, TestOutcomes testOutcomes) {
+			QueueMetrics metrics, SchedulingPass pass, ReadySlots readySlots, TestOutcomes testOutcomes,
+			Environment environment) {
 		this.testOutcomes = testOutcomes;
+		// A YAML list or a comma-separated value alike.
+		this.gitRewrites = Binder.get(environment)
+			.bind("snplab.git.url-rewrites", Bindable.listOf(String.class))
+			.orElse(List.of());
+		for (String rewrite : gitRewrites) {
+			int equals = rewrite.indexOf('=');
+			if (equals <= 0 || equals == rewrite.length() - 1) {
+				throw new IllegalStateException("snplab.git.url-rewrites: '" + rewrite
+						+ "' is not FROM=TO (e.g. https://github.com/=https://git-mirror.lab.example/)");
+			}
+		}
 		this.metrics = metrics;
 		this.pass = pass;
 		this.readySlots = readySlots;
@@ -145,7 +163,8 @@ public class JobQueue {
 				JobSpecJson spec = json.readValue(rs.getString(5), JobSpecJson.class);
 				return new Claim(new ClaimedJob(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
 						rs.getString(6), rs.getString(7), spec.steps(), spec.env(), spec.timeoutSeconds(), spec.artifacts(),
-						spec.junit(), heartbeatSeconds), rs.getDouble(8));
+						spec.junit(), heartbeatSeconds, spec.submodules() == null ? "true" : spec.submodules(),
+						gitRewrites), rs.getDouble(8));
 			})
 			.optional();
 		claim.ifPresent(c -> metrics.claimed(Duration.ofNanos((long) (c.waitedSeconds * 1e9))));

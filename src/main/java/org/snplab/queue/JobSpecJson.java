@@ -10,10 +10,10 @@ import org.snplab.pipeline.JobSpec;
  * judged ({@code failOnTestFailure}: null in rows from before it existed, meaning true).
  */
 record JobSpecJson(List<String> steps, Map<String, String> env, long timeoutSeconds, List<String> artifacts,
-		List<String> junit, String requires, Boolean failOnTestFailure) {
+		List<String> junit, String requires, Boolean failOnTestFailure, String submodules) {
 
 	static JobSpecJson of(JobSpec job) {
 		return new JobSpecJson(job.steps(), job.env(), job.timeout().toSeconds(), job.artifacts(), job.junit(),
-				job.requires().describe(), job.failOnTestFailure());
+				job.requires().describe(), job.failOnTestFailure(), job.submodules());
 	}
 }

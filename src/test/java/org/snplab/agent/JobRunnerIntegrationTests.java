@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snplab.agent.api.Dtos.Finish;
+import org.snplab.agent.api.Dtos.Job;
 import org.snplab.agent.process.ProcessGroup;
 
 /** A real agent in-process against {@link FakeSnplabServer}, running real steps on a real checkout. */
@@ -90,6 +91,19 @@ class JobRunnerIntegrationTests {
 
 		assertThat(finish).isEqualTo(new Finish("failed", "step 2 exited 3", 3));
 		assertThat(server.log(2)).isEqualTo("$ echo first\nfirst\n$ echo second; exit 3\nsecond\nstep 2 exited 3\n");
+	}
+
+	@Test
+	void theServersUrlRewritesAndTheAgentsOwnTakeTheCheckoutToTheLabsMirror() throws Exception {
+		startAgent(fastAgent(server, workDir()).withGitRewrites(List.of("https://github.com/lab-only/=" + repo.url())));
+		Job base = job(24, repo, "cat README.md");
+		// As the server sends it: the pipeline's URL is GitHub's, the lab's setting maps it to its mirror.
+		server.enqueue(new Job(base.jobId(), base.attempt(), base.runId(), base.name(), "https://github.com/example/svsm.git",
+				base.commit(), base.steps(), base.env(), base.timeoutSeconds(), base.artifacts(), base.junit(),
+				base.heartbeatSeconds(), "false", List.of("https://github.com/example/svsm.git=" + repo.url())));
+
+		assertThat(server.awaitFinish(24, WAIT)).isEqualTo(new Finish("passed", "", 0));
+		assertThat(server.log(24)).contains("snplab test repository");
 	}
 
 	@Test

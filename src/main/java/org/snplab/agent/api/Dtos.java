@@ -30,13 +30,23 @@ public final class Dtos {
 
 	public record Job(long jobId, int attempt, long runId, String name, String repository, String commit,
 			List<String> steps, Map<String, String> env, int timeoutSeconds, List<String> artifacts,
-			List<String> junit, int heartbeatSeconds) {
+			List<String> junit, int heartbeatSeconds, String submodules, List<String> gitRewrites) {
+
+		/** A job from a server that says nothing of submodules or rewrites (older than them). */
+		public Job(long jobId, int attempt, long runId, String name, String repository, String commit,
+				List<String> steps, Map<String, String> env, int timeoutSeconds, List<String> artifacts,
+				List<String> junit, int heartbeatSeconds) {
+			this(jobId, attempt, runId, name, repository, commit, steps, env, timeoutSeconds, artifacts, junit,
+					heartbeatSeconds, null, null);
+		}
 
 		public Job {
 			steps = steps == null ? List.of() : steps;
 			env = env == null ? Map.of() : env;
 			artifacts = artifacts == null ? List.of() : artifacts;
 			junit = junit == null ? List.of() : junit;
+			submodules = submodules == null ? "true" : submodules;
+			gitRewrites = gitRewrites == null ? List.of() : gitRewrites;
 		}
 	}
 

@@ -53,7 +53,16 @@ final class Checkout {
 		/** Submodules of submodules too. */
 		RECURSIVE,
 		/** None: their directories stay empty. */
-		NONE
+		NONE;
+
+		/** From the pipeline's {@code checkout.submodules}: true, recursive or false. */
+		static Submodules of(String pipelineValue) {
+			return switch (pipelineValue == null ? "true" : pipelineValue) {
+				case "recursive" -> RECURSIVE;
+				case "false" -> NONE;
+				default -> TOP_LEVEL;
+			};
+		}
 	}
 
 	/** Throws with a message fit for the job's finish reason. */

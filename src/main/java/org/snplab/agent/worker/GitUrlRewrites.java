@@ -26,6 +26,11 @@ public record GitUrlRewrites(List<Rewrite> rewrites) {
 
 	public static final GitUrlRewrites NONE = new GitUrlRewrites(List.of());
 
+	/** From {@code FROM=TO} strings, as the agent's flags and the server's setting give them. */
+	public static GitUrlRewrites parse(List<String> fromEqualsTo) {
+		return new GitUrlRewrites(fromEqualsTo.stream().map(Rewrite::parse).toList());
+	}
+
 	public GitUrlRewrites {
 		rewrites = rewrites == null ? List.of() : List.copyOf(rewrites);
 	}

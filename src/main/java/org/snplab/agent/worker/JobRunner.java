@@ -148,7 +148,9 @@ public final class JobRunner {
 	private Outcome execute(Path workspace, LogStreamer log, long started) throws InterruptedException {
 		StepUser user;
 		try {
-			Checkout.run(config.workDir(), job.repository(), job.commit(), workspace);
+			GitUrlRewrites rewrites = GitUrlRewrites.parse(config.gitRewrites()).and(GitUrlRewrites.parse(job.gitRewrites()));
+			Checkout.run(config.workDir(), job.repository(), job.commit(), workspace, Checkout.Submodules.of(job.submodules()),
+					rewrites);
 		}
 		catch (IOException e) {
 			log.line("checkout failed: " + CloneUrls.redact(e.getMessage()));
