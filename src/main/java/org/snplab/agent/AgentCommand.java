@@ -14,7 +14,7 @@ import java.util.Set;
 
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.probe.HostProbe;
-import org.snplab.agent.worker.GitUrlRewrites;
+import org.snplab.git.GitUrlRewrites;
 import org.snplab.scheduler.Sizes;
 
 /**

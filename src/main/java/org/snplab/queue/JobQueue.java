@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.snplab.RequestException;
 import org.snplab.SnplabProperties;
 import org.snplab.StoredText;
+import org.snplab.git.GitUrlRewrites;
 import org.snplab.hosts.Host;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -84,12 +85,11 @@ public class JobQueue {
 		this.gitRewrites = Binder.get(environment)
 			.bind("snplab.git.url-rewrites", Bindable.listOf(String.class))
 			.orElse(List.of());
-		for (String rewrite : gitRewrites) {
-			int equals = rewrite.indexOf('=');
-			if (equals <= 0 || equals == rewrite.length() - 1) {
-				throw new IllegalStateException("snplab.git.url-rewrites: '" + rewrite
-						+ "' is not FROM=TO (e.g. https://github.com/=https://git-mirror.lab.example/)");
-			}
+		try {
+			GitUrlRewrites.parse(gitRewrites); // refused at start, not by every agent at every job
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalStateException("snplab.git.url-rewrites: " + e.getMessage(), e);
 		}
 		this.metrics = metrics;
 		this.pass = pass;

@@ -27,6 +27,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.util.FileUtils;
 import org.snplab.git.CloneUrls;
+import org.snplab.git.GitUrlRewrites;
 
 /**
  * Checks out a job's commit, detached, in its workspace. The host keeps a bare mirror of each repository under

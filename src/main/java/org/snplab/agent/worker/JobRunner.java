@@ -22,6 +22,7 @@ import org.snplab.agent.process.LeftoverGroups;
 import org.snplab.agent.process.ProcessGroup;
 import org.snplab.agent.process.StepUser;
 import org.snplab.git.CloneUrls;
+import org.snplab.git.GitUrlRewrites;
 
 /**
  * Runs one job attempt from checkout to finish, heartbeating until it is reported. It always ends in the same

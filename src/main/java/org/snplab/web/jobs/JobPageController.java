@@ -46,8 +46,7 @@ class JobPageController {
 		String logNote = logNote(job, shown);
 		model.addAttribute("logNote", logNote);
 		// A queued attempt's log is followed too: its lines appear as soon as a host takes the job.
-		boolean waitingToStart = shown == job.attempt() && ("queued".equals(job.state()) || "held".equals(job.state()));
-		model.addAttribute("followLog", status.expiredAt() == null && (logNote == null || waitingToStart));
+		model.addAttribute("followLog", status.expiredAt() == null && (logNote == null || waitsToStart(job, shown)));
 		model.addAttribute("expiredAt", status.expiredAt());
 		model.addAttribute("highlight", pages.highlight(id, shown, status.complete(shown)).orElse(null));
 		model.addAttribute("artifacts", artifacts.list(id));
@@ -63,10 +62,15 @@ class JobPageController {
 		if (started) {
 			return null;
 		}
-		if (shown == job.attempt() && ("queued".equals(job.state()) || "held".equals(job.state()))) {
+		if (waitsToStart(job, shown)) {
 			return "Attempt " + shown + " hasn't started yet: its log appears here once a host takes the job.";
 		}
 		return "Attempt " + shown + " never started, so it has no log.";
+	}
+
+	/** The shown attempt is the job's current one, still waiting for a host (or an approval). */
+	private static boolean waitsToStart(RunViews.JobView job, int shown) {
+		return shown == job.attempt() && ("queued".equals(job.state()) || "held".equals(job.state()));
 	}
 
 	@GetMapping(path = "/jobs/{id}/log/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snplab.agent.worker.Checkout.Submodules;
-import org.snplab.agent.worker.GitUrlRewrites.Rewrite;
+import org.snplab.git.GitUrlRewrites;
+import org.snplab.git.GitUrlRewrites.Rewrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

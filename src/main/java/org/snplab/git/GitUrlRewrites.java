@@ -1,7 +1,8 @@
-package org.snplab.agent.worker;
+package org.snplab.git;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Maps repository URLs to a lab's own mirrors, as git's {@code url.<base>.insteadOf} does: the longest matching
@@ -37,7 +38,7 @@ public record GitUrlRewrites(List<Rewrite> rewrites) {
 
 	/** These rewrites, then the others for URLs none of these matches better (a longer prefix wins). */
 	public GitUrlRewrites and(GitUrlRewrites others) {
-		return new GitUrlRewrites(java.util.stream.Stream.concat(rewrites.stream(), others.rewrites.stream()).toList());
+		return new GitUrlRewrites(Stream.concat(rewrites.stream(), others.rewrites.stream()).toList());
 	}
 
 	public String apply(String url) {
