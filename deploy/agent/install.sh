@@ -125,7 +125,8 @@ elif [ ${#changed[@]} -gt 0 ] || ! systemctl is-active --quiet snplab-agent; the
   fi
   systemctl daemon-reload
   systemctl enable --quiet snplab-agent
-  # A restart while jobs run cancels them (reported canceled, not lost): upgrade a drained host.
+  # A restart while jobs run waits for them (the agent drains on SIGTERM, up to its --drain-timeout): upgrade a
+  # host drained on /hosts, or expect this to wait for its running jobs.
   systemctl restart snplab-agent
   echo "snplab-agent (re)started"
 fi

@@ -4,12 +4,14 @@ import java.util.Arrays;
 import java.util.Optional;
 
 import org.snplab.agent.AgentCommand;
+import org.snplab.ctl.CtlCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * One jar, two roles: {@code snplab.jar} runs the server, {@code snplab.jar agent ...} runs a host agent.
+ * One jar, three roles: {@code snplab.jar} runs the server, {@code snplab.jar agent ...} a host agent,
+ * {@code snplab.jar ctl ...} the operators' command line.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -19,6 +21,10 @@ public class SnplabApplication {
 		if (args.length > 0 && args[0].equals("agent")) {
 			System.exit(AgentCommand.run(Arrays.copyOfRange(args, 1, args.length)));
 		}
+		if (args.length > 0 && args[0].equals("ctl")) {
+			System.exit(CtlCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+		}
+		UserNamespace.stopWithTheParent();
 		Optional<Integer> exitCode = UserNamespace.rerunUnprivilegedIfRoot(args);
 		if (exitCode.isPresent()) {
 			System.exit(exitCode.get());

@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir where the embedded database, git mirrors and artifacts live
  * @param baseUrl how maintainers reach this server; links in commit statuses point here
  * @param secretsKey encrypts the secrets kept in the database: 32 random bytes in base64; unset, one is generated
- * into {@code <dataDir>/secrets.key} at the first start (see {@code github.SecretsKey})
+ * into {@code <dataDir>/secrets.key} at the first start (see {@code secrets.SecretsKey})
  */
 @ConfigurationProperties("snplab")
 public record SnplabProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("http://localhost:8080") String baseUrl,
@@ -60,6 +60,16 @@ public record SnplabProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
 	public record Logs(@DefaultValue("67108864") long maxBytesPerJob) {
 	}
 
-	public record Artifacts(@DefaultValue("104857600") long maxFileBytes, @DefaultValue("1073741824") long maxJobBytes) {
+	/**
+	 * @param dir where uploaded artifacts and JUnit files are kept; unset: {@code <data-dir>/artifacts}. Server
+	 * instances sharing a database must share this directory (e.g. an NFS mount): each checks it at start.
+	 */
+	public record Artifacts(@DefaultValue("104857600") long maxFileBytes, @DefaultValue("1073741824") long maxJobBytes,
+			Path dir) {
+	}
+
+	/** Where uploaded files are kept: {@code snplab.artifacts.dir}, else {@code <data-dir>/artifacts}. */
+	public Path artifactsDir() {
+		return artifacts.dir() != null ? artifacts.dir() : dataDir.resolve("artifacts");
 	}
 }

@@ -15,6 +15,9 @@ final class UserNamespace {
 
 	static final String MARKER = "SNPLAB_IN_USER_NAMESPACE";
 
+	/** The pid of the process that re-ran the server: when it is gone (even by {@code kill -9}), the server stops. */
+	static final String PARENT = "SNPLAB_PARENT_PID";
+
 	private UserNamespace() {
 	}
 
@@ -32,6 +35,7 @@ final class UserNamespace {
 		command.addAll(List.of(jvmArgs.get()));
 		ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
 		builder.environment().put(MARKER, "1");
+		builder.environment().put(PARENT, Long.toString(ProcessHandle.current().pid()));
 		Process server = builder.start();
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			server.destroy();
@@ -43,6 +47,21 @@ final class UserNamespace {
 			}
 		}));
 		return Optional.of(server.waitFor());
+	}
+
+	/**
+	 * In the re-run server: stops it (as SIGTERM would, shutdown hooks and all) once the process that started it is
+	 * gone. A {@code kill -9} of the process an admin started gives its shutdown hook no chance to stop this one.
+	 */
+	static void stopWithTheParent() {
+		String parent = System.getenv(PARENT);
+		if (parent == null || !parent.matches("[0-9]+")) {
+			return;
+		}
+		ProcessHandle.of(Long.parseLong(parent)).ifPresentOrElse(process -> process.onExit().thenRun(() -> {
+			System.err.println("snplab: the process that started this server (pid " + parent + ") is gone: stopping");
+			System.exit(143);
+		}), () -> System.exit(143));
 	}
 
 	private static boolean isRoot() {

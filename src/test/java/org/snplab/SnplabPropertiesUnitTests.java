@@ -15,7 +15,7 @@ class SnplabPropertiesUnitTests {
 				"c2VjcmV0LWtleS1zZWNyZXQta2V5LXNlY3JldC1rZXkh", new SnplabProperties.Agent("token-42-secret", false),
 				new SnplabProperties.Queue(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, Duration.ofSeconds(5),
 						Duration.ofSeconds(60), Duration.ofSeconds(10), 3),
-				new SnplabProperties.Logs(1024), new SnplabProperties.Artifacts(1024, 4096));
+				new SnplabProperties.Logs(1024), new SnplabProperties.Artifacts(1024, 4096, null));
 
 		assertThat(properties.toString()).doesNotContain("token-42-secret")
 			.doesNotContain("c2VjcmV0LWtleS1zZWNyZXQta2V5LXNlY3JldC1rZXkh")

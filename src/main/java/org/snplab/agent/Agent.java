@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
@@ -40,6 +41,8 @@ public final class Agent {
 
 	private boolean stopped;
 
+	private final AtomicInteger signals = new AtomicInteger();
+
 	private final PrintStream err;
 
 	public Agent(AgentConfig config) {
@@ -52,7 +55,11 @@ public final class Agent {
 		this.err = err;
 	}
 
-	/** Runs until stopped (SIGTERM) or the server rejects the credential; returns the exit code. */
+	/**
+	 * Runs until stopped or the server rejects the credential; returns the exit code. A SIGTERM (or SIGINT) drains:
+	 * no more polls, the running jobs finish and report, then the agent exits 0; a second one, or
+	 * {@code --drain-timeout}, cancels them (Buildkite's convention). Anything else that ends the JVM cancels them.
+	 */
 	public int run() throws InterruptedException {
 		int started = start();
 		if (started != 0) {
@@ -60,6 +67,8 @@ public final class Agent {
 		}
 		Thread hook = new Thread(this::stop, "agent-shutdown");
 		Runtime.getRuntime().addShutdownHook(hook);
+		handle("TERM");
+		handle("INT");
 		done.await();
 		try {
 			Runtime.getRuntime().removeShutdownHook(hook);
@@ -99,10 +108,14 @@ public final class Agent {
 				save(credential);
 				heartbeatSeconds = registered.heartbeatSeconds();
 			}
-			api = new AgentApi(config.server(), credential.credential());
+			api = new AgentApi(config.server(), credential.credential(), config.tls());
 		}
 		catch (ApiException.Rejected e) {
 			err.println("agent: registration token rejected by " + config.server());
+			return 1;
+		}
+		catch (ApiException.Outdated e) {
+			err.println("agent: " + e.getMessage());
 			return 1;
 		}
 		catch (IOException | RuntimeException e) {
@@ -117,6 +130,52 @@ public final class Agent {
 			worker.start();
 		}
 		return 0;
+	}
+
+	/**
+	 * The first stop signal drains, the next cancels. The JVM's own handler (start the shutdown hooks, which cancel)
+	 * is replaced, so a drain isn't cut short by the JVM exiting.
+	 */
+	private void handle(String name) {
+		try {
+			sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+				if (signals.incrementAndGet() == 1) {
+					err.println("agent: SIG" + name + ": finishing the running jobs, taking no new one (again: cancel them)");
+					drain();
+				}
+				else {
+					err.println("agent: SIG" + name + " again: canceling the running jobs");
+					stop();
+				}
+			});
+		}
+		catch (IllegalArgumentException e) {
+			// The signal is the JVM's (-Xrs, a debugger): it then ends the agent through the shutdown hook, canceling.
+			err.println("agent: can't handle SIG" + name + " (" + e.getMessage() + "); it cancels running jobs");
+		}
+	}
+
+	/** Stops polling and lets the running jobs finish; ends the agent when they have, or cancels them at the timeout. */
+	public void drain() {
+		workers.forEach(SlotWorker::drain);
+		Thread waiter = new Thread(() -> {
+			try {
+				long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+				for (SlotWorker worker : workers) {
+					worker.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+				}
+				if (workers.stream().anyMatch(SlotWorker::isAlive)) {
+					err.println("agent: jobs still running after --drain-timeout " + config.drainTimeout().toSeconds()
+							+ "s: canceling them");
+				}
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+			stop();
+		}, "agent-drain");
+		waiter.setDaemon(true);
+		waiter.start();
 	}
 
 	/** Stops polling, cancels running jobs and waits (bounded) for them to report; safe to call twice. */
@@ -169,9 +228,9 @@ public final class Agent {
 	}
 
 	private RegisterResponse register() throws IOException, InterruptedException {
-		AgentApi api = new AgentApi(config.server(), config.token());
+		AgentApi api = new AgentApi(config.server(), config.token(), config.tls());
 		RegisterRequest request = new RegisterRequest(config.name(), config.slots(), config.labels(),
-				config.withCapacity(new HostProbe(config.probeRoot()).probe()));
+				config.withCapacity(new HostProbe(config.probeRoot()).probe()), config.address());
 		return Retry.call("registration", REGISTER_FOR, () -> api.register(request));
 	}
 

@@ -1,6 +1,7 @@
 package org.snplab.agent;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -10,40 +11,117 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.snplab.agent.api.AgentApi;
+import org.snplab.agent.api.AgentTls;
 import org.snplab.agent.probe.HostProbe;
 import org.snplab.git.GitUrlRewrites;
 import org.snplab.scheduler.Sizes;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 /**
- * Command line of the agent role: {@code snplab.jar agent --server URL --token TOKEN ...}, or
- * {@code snplab.jar agent --probe [--root DIR]} to print what the host would report.
+ * Command line of the agent role, parsed by picocli: {@code snplab.jar agent --server URL ...}, or
+ * {@code snplab.jar agent --probe [--root DIR]} to print what the host would report; {@code --help} lists it all.
+ * Usage errors exit 2 with the reason and the usage.
  */
+@Command(name = "snplab.jar agent", sortOptions = false, usageHelpAutoWidth = true,
+		description = { "Runs this host's jobs for a snplab server, connecting out to it.",
+				"The registration token: --token, or SNPLAB_REGISTRATION_TOKEN in the environment (not shown by ps)." })
 public final class AgentCommand {
 
-	static final String USAGE = """
-			usage: snplab.jar agent --server URL [--token TOKEN] [options]
-			       snplab.jar agent --probe [--root DIR]
-			  the registration token: --token, or SNPLAB_REGISTRATION_TOKEN in the environment (not shown by ps)
-			options:
-			  --work-dir DIR          workspaces and credential.json (default ./agent-work)
-			  --name NAME             host name shown by the server (default: this host's name)
-			  --slots N               jobs run at once at most (default 1)
-			  --memory SIZE           memory jobs may use, e.g. 16G (default: probed memory less the server's reserve)
-			  --cpus N                cpus jobs may use (default: all probed)
-			  --label KEY[=VALUE]     a label for job placement (`coconut`, `board=epyc-9124`); repeat for more
-			  --git-rewrite FROM=TO   fetch URLs starting with FROM from TO instead (git's insteadOf); repeat for more
-			  --kill-grace SECONDS    from TERM to KILL when a job is stopped (default 10)
-			  --vsock-cid-base N      slot s gets SNPLAB_VSOCK_CID = N + s (default 100)
-			  --vsock-port-base N     slot s gets SNPLAB_VSOCK_PORT = N + s (default 10000)
-			  --max-output-mib N      stop a job whose output passes N MiB, before it fills the disk (default 1024)
-			  --run-as USER           run steps as this unprivileged user (the agent runs as root)
-			""";
+	@Option(names = "--server", paramLabel = "URL", description = "the server, https:// (http:// only to this machine, "
+			+ "unless --insecure-http)")
+	String server;
 
-	private static final Set<String> OPTIONS = Set.of("--server", "--token", "--work-dir", "--name", "--slots", "--memory", "--cpus", "--label", "--git-rewrite",
-			"--kill-grace", "--vsock-cid-base", "--vsock-port-base", "--max-output-mib", "--run-as", "--root");
+	@Option(names = "--token", paramLabel = "TOKEN", description = "the registration token (first start only)")
+	String token;
+
+	@Option(names = "--work-dir", paramLabel = "DIR", description = "workspaces, mirrors, caches and credential.json "
+			+ "(default ${DEFAULT-VALUE})", defaultValue = "agent-work")
+	Path workDir;
+
+	@Option(names = "--name", paramLabel = "NAME", description = "host name shown by the server (default: this host's name)")
+	String name;
+
+	@Option(names = "--slots", paramLabel = "N", description = "jobs run at once at most (default ${DEFAULT-VALUE})",
+			defaultValue = "1")
+	int slots;
+
+	@Option(names = "--memory", paramLabel = "SIZE", description = "memory jobs may use, e.g. 16G (default: probed "
+			+ "memory less the server's reserve)")
+	String memory;
+
+	@Option(names = "--address", paramLabel = "ADDR", description = "where the other hosts of a multi-host job reach "
+			+ "this one (SNPLAB_HOST_<ROLE>; default: this machine's primary IP, the one it reaches the server from)")
+	String address;
+
+	@Option(names = "--cpus", paramLabel = "N", description = "cpus jobs may use (default: all probed)")
+	Integer cpus;
+
+	@Option(names = "--label", paramLabel = "KEY[=VALUE]", description = "a label for job placement (coconut, "
+			+ "board=epyc-9124); repeat for more")
+	List<String> labels = new ArrayList<>();
+
+	@Option(names = "--git-rewrite", paramLabel = "FROM=TO", description = "fetch URLs starting with FROM from TO "
+			+ "instead (git's insteadOf); repeat for more")
+	List<String> gitRewrites = new ArrayList<>();
+
+	@Option(names = "--kill-grace", paramLabel = "SECONDS", description = "from TERM to KILL when a job is stopped "
+			+ "(default ${DEFAULT-VALUE})", defaultValue = "10")
+	int killGrace;
+
+	@Option(names = "--drain-timeout", paramLabel = "SECONDS", description = "on SIGTERM, running jobs get this long to "
+			+ "finish before they are canceled (default ${DEFAULT-VALUE}; a second SIGTERM cancels them at once)",
+			defaultValue = "3600")
+	int drainTimeout;
+
+	@Option(names = "--vsock-cid-base", paramLabel = "N", description = "slot s gets SNPLAB_VSOCK_CID = N + s "
+			+ "(default ${DEFAULT-VALUE})", defaultValue = "100")
+	int vsockCidBase;
+
+	@Option(names = "--vsock-port-base", paramLabel = "N", description = "slot s gets SNPLAB_VSOCK_PORT = N + s "
+			+ "(default ${DEFAULT-VALUE})", defaultValue = "10000")
+	int vsockPortBase;
+
+	@Option(names = "--max-output-mib", paramLabel = "N", description = "stop a job whose output passes N MiB, before "
+			+ "it fills the disk (default ${DEFAULT-VALUE})", defaultValue = "1024")
+	int maxOutputMib;
+
+	@Option(names = "--run-as", paramLabel = "USER", description = "run steps as this unprivileged user (the agent "
+			+ "runs as root)")
+	String runAs;
+
+	@Option(names = "--cache-max-gib", paramLabel = "N", description = "the jobs' caches on this host together, least "
+			+ "recently used evicted (default ${DEFAULT-VALUE})", defaultValue = "20")
+	int cacheMaxGib;
+
+	@Option(names = "--ca-cert", paramLabel = "FILE", description = "trust this CA (PEM) besides the system's: a lab's "
+			+ "own CA in front of the server")
+	Path caCert;
+
+	@Option(names = "--client-cert", paramLabel = "FILE", description = "a client certificate (PEM) for mutual TLS at "
+			+ "the lab's proxy; with --client-key")
+	Path clientCert;
+
+	@Option(names = "--client-key", paramLabel = "FILE", description = "its private key (PEM, PKCS#8)")
+	Path clientKey;
+
+	@Option(names = "--insecure-http", description = "allow http:// to another machine (the credential crosses the "
+			+ "network in clear)")
+	boolean insecureHttp;
+
+	@Option(names = "--probe", description = "print the facts this host would report, as JSON, and exit")
+	boolean probe;
+
+	@Option(names = "--root", paramLabel = "DIR", description = "with --probe: read a captured snapshot of a host "
+			+ "(DIR/proc/cpuinfo, DIR/commands/dmesg, ...)")
+	Path root;
+
+	@Option(names = { "-h", "--help" }, usageHelp = true, description = "show this help and exit")
+	boolean help;
 
 	private AgentCommand() {
 	}
@@ -53,17 +131,23 @@ public final class AgentCommand {
 	}
 
 	static int run(String[] args, PrintStream out, PrintStream err) {
+		CommandLine line = new CommandLine(new AgentCommand());
 		Object parsed;
 		try {
-			parsed = parse(args, System.getenv());
+			line.parseArgs(args);
+			if (line.isUsageHelpRequested()) {
+				line.usage(out);
+				return 0;
+			}
+			parsed = line.<AgentCommand>getCommand().config(System.getenv());
 		}
-		catch (IllegalArgumentException e) {
+		catch (CommandLine.ParameterException | IllegalArgumentException e) {
 			err.println("agent: " + e.getMessage());
-			err.print(USAGE);
+			line.usage(new PrintWriter(err, true));
 			return 2;
 		}
-		if (parsed instanceof Path root) {
-			out.println(AgentApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(new HostProbe(root).probe()));
+		if (parsed instanceof Path probeRoot) {
+			out.println(AgentApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(new HostProbe(probeRoot).probe()));
 			return 0;
 		}
 		try {
@@ -76,77 +160,63 @@ public final class AgentCommand {
 
 	/** An {@link AgentConfig}, or the probe root when {@code --probe} was given. */
 	static Object parse(String[] args, Map<String, String> environment) {
-		Map<String, String> options = new LinkedHashMap<>();
-		Map<String, String> labels = new LinkedHashMap<>();
-		List<String> gitRewrites = new ArrayList<>();
-		boolean probe = false;
-		for (int i = 0; i < args.length; i++) {
-			String arg = args[i];
-			String value = null;
-			if (arg.startsWith("--") && arg.contains("=")) {
-				value = arg.substring(arg.indexOf('=') + 1);
-				arg = arg.substring(0, arg.indexOf('='));
-			}
-			if (arg.equals("--probe")) {
-				if (value != null) {
-					throw new IllegalArgumentException("--probe takes no value");
-				}
-				probe = true;
-				continue;
-			}
-			if (!OPTIONS.contains(arg)) {
-				throw new IllegalArgumentException("unknown argument " + args[i]);
-			}
-			if (value == null) {
-				if (i + 1 >= args.length) {
-					throw new IllegalArgumentException(arg + " needs a value");
-				}
-				value = args[++i];
-			}
-			if (arg.equals("--label")) {
-				label(value, labels);
-			}
-			else if (arg.equals("--git-rewrite")) {
-				GitUrlRewrites.Rewrite.parse(value); // refused now, with its reason, rather than at the first job
-				gitRewrites.add(value);
-			}
-			else if (options.put(arg, value) != null) {
-				throw new IllegalArgumentException(arg + " given twice");
-			}
+		CommandLine line = new CommandLine(new AgentCommand());
+		try {
+			line.parseArgs(args);
 		}
+		catch (CommandLine.ParameterException e) {
+			throw new IllegalArgumentException(e.getMessage(), e);
+		}
+		return line.<AgentCommand>getCommand().config(environment);
+	}
+
+	private Object config(Map<String, String> environment) {
 		if (probe) {
-			if (options.keySet().stream().anyMatch(o -> !o.equals("--root")) || !labels.isEmpty()) {
+			if (server != null || token != null || !labels.isEmpty() || slots != 1 || name != null) {
 				throw new IllegalArgumentException("--probe takes only --root");
 			}
-			return Path.of(options.getOrDefault("--root", "/"));
+			return root == null ? Path.of("/") : root;
 		}
-		if (options.containsKey("--root")) {
+		if (root != null) {
 			throw new IllegalArgumentException("--root goes with --probe");
 		}
-		URI server = server(required(options, "--server"));
-		String token = options.getOrDefault("--token", environment.get(AgentConfig.TOKEN_VARIABLE));
-		if (token == null || token.isBlank()) {
+		if (server == null || server.isBlank()) {
+			throw new IllegalArgumentException("--server is required");
+		}
+		URI uri = server(server);
+		String registrationToken = token != null ? token : environment.get(AgentConfig.TOKEN_VARIABLE);
+		if (registrationToken == null || registrationToken.isBlank()) {
 			throw new IllegalArgumentException("--token (or " + AgentConfig.TOKEN_VARIABLE + ") is required");
 		}
-		Path workDir = Path.of(options.getOrDefault("--work-dir", AgentConfig.DEFAULT_WORK_DIR.toString()));
-		String name = options.containsKey("--name") ? options.get("--name") : hostname();
-		int slots = number(options, "--slots", 1, 1);
-		Duration grace = Duration.ofSeconds(number(options, "--kill-grace", 10, 0));
-		int cidBase = number(options, "--vsock-cid-base", AgentConfig.DEFAULT_VSOCK_CID_BASE, 3);
-		int portBase = number(options, "--vsock-port-base", AgentConfig.DEFAULT_VSOCK_PORT_BASE, 0);
-		long maxOutput = (long) number(options, "--max-output-mib", (int) (AgentConfig.DEFAULT_MAX_OUTPUT_BYTES >> 20), 1) << 20;
+		atLeast("--slots", slots, 1);
+		atLeast("--kill-grace", killGrace, 0);
+		atLeast("--drain-timeout", drainTimeout, 0);
+		atLeast("--vsock-cid-base", vsockCidBase, 3); // CIDs 0-2 are vsock's own: hypervisor, local, host
+		atLeast("--vsock-port-base", vsockPortBase, 0);
+		atLeast("--max-output-mib", maxOutputMib, 1);
+		atLeast("--cache-max-gib", cacheMaxGib, 1);
+		if (cpus != null) {
+			atLeast("--cpus", cpus, 1);
+		}
+		Map<String, String> labelMap = new LinkedHashMap<>();
+		labels.forEach(label -> label(label, labelMap));
+		gitRewrites.forEach(GitUrlRewrites.Rewrite::parse); // refused now, with its reason, rather than at the first job
 		Long memoryMb = null;
-		if (options.containsKey("--memory")) {
+		if (memory != null) {
 			try {
-				memoryMb = Sizes.megabytes(options.get("--memory"));
+				memoryMb = Sizes.megabytes(memory);
 			}
 			catch (IllegalArgumentException e) {
 				throw new IllegalArgumentException("--memory " + e.getMessage());
 			}
 		}
-		Integer cpus = options.containsKey("--cpus") ? number(options, "--cpus", 1, 1) : null;
-		return new AgentConfig(server, token, workDir, name, slots, labels, grace, cidBase, portBase, maxOutput,
-				options.get("--run-as"), AgentConfig.DEFAULT_POLL_WAIT_SECONDS, Path.of("/"), Map.of(), gitRewrites)
+		AgentTls tls = new AgentTls(caCert, clientCert, clientKey, insecureHttp);
+		tls.check(uri);
+		return new AgentConfig(uri, registrationToken, workDir, name != null ? name : hostname(), slots, labelMap,
+				Duration.ofSeconds(killGrace), vsockCidBase, vsockPortBase, (long) maxOutputMib << 20, runAs,
+				AgentConfig.DEFAULT_POLL_WAIT_SECONDS, Path.of("/"), Map.of(), gitRewrites,
+				Duration.ofSeconds(drainTimeout), (long) cacheMaxGib << 30, tls,
+				address != null ? address : PrimaryAddress.of(uri))
 			.withCapacity(memoryMb, cpus);
 	}
 
@@ -165,12 +235,10 @@ public final class AgentCommand {
 		}
 	}
 
-	private static String required(Map<String, String> options, String name) {
-		String value = options.get(name);
-		if (value == null || value.isBlank()) {
-			throw new IllegalArgumentException(name + " is required");
+	private static void atLeast(String option, int value, int min) {
+		if (value < min) {
+			throw new IllegalArgumentException(option + " must be at least " + min + ", got " + value);
 		}
-		return value;
 	}
 
 	private static URI server(String url) {
@@ -183,24 +251,6 @@ public final class AgentCommand {
 		}
 		catch (java.net.URISyntaxException e) {
 			throw new IllegalArgumentException("--server wants an http(s) URL, got " + url);
-		}
-	}
-
-	/** CIDs 0-2 are reserved by vsock (hypervisor, local, host), hence the minimum of 3 for the CID base. */
-	private static int number(Map<String, String> options, String name, int fallback, int min) {
-		String value = options.get(name);
-		if (value == null) {
-			return fallback;
-		}
-		try {
-			int n = Integer.parseInt(value);
-			if (n < min) {
-				throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
-			}
-			return n;
-		}
-		catch (NumberFormatException e) {
-			throw new IllegalArgumentException(name + " wants a number, got " + value);
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.snplab.agent.api.AgentTls;
 import org.snplab.scheduler.Capacities;
 
 /**
@@ -14,7 +15,17 @@ import org.snplab.scheduler.Capacities;
  */
 public record AgentConfig(URI server, String token, Path workDir, String name, int slots, Map<String, String> labels,
 		Duration killGrace, int vsockCidBase, int vsockPortBase, long maxOutputBytes, String runAs, int pollWaitSeconds,
-		Path probeRoot, Map<String, String> capacity, List<String> gitRewrites) {
+		Path probeRoot, Map<String, String> capacity, List<String> gitRewrites, Duration drainTimeout, long cacheMaxBytes, AgentTls tls,
+		String address) {
+
+	/** An agent that reports no address of its own ({@code address}: where other hosts reach it, {@code --address}). */
+	public AgentConfig(URI server, String token, Path workDir, String name, int slots, Map<String, String> labels,
+			Duration killGrace, int vsockCidBase, int vsockPortBase, long maxOutputBytes, String runAs, int pollWaitSeconds,
+			Path probeRoot, Map<String, String> capacity, List<String> gitRewrites, Duration drainTimeout, long cacheMaxBytes,
+			AgentTls tls) {
+		this(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase, maxOutputBytes, runAs,
+				pollWaitSeconds, probeRoot, capacity, gitRewrites, drainTimeout, cacheMaxBytes, tls, null);
+	}
 
 	public static final Path DEFAULT_WORK_DIR = Path.of("agent-work");
 
@@ -35,10 +46,22 @@ public record AgentConfig(URI server, String token, Path workDir, String name, i
 
 	public static final int DEFAULT_POLL_WAIT_SECONDS = 25;
 
+	/**
+	 * How long a SIGTERM lets running jobs finish before they are canceled as by a second SIGTERM: the default job
+	 * timeout, so a stop (an upgrade, a reboot) never waits on a hung job for ever; the systemd unit's stop timeout
+	 * is above it.
+	 */
+	public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofMinutes(60);
+
+	/** {@code --cache-max-gib 20}: the host's job caches together, least recently used evicted beyond. */
+	public static final long DEFAULT_CACHE_MAX_BYTES = 20L << 30;
+
 	public AgentConfig {
 		labels = Map.copyOf(labels);
 		capacity = capacity == null ? Map.of() : Map.copyOf(capacity);
 		gitRewrites = gitRewrites == null ? List.of() : List.copyOf(gitRewrites);
+		tls = tls == null ? AgentTls.SYSTEM : tls;
+		drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
 	}
 
 	/**
@@ -57,32 +80,33 @@ public record AgentConfig(URI server, String token, Path workDir, String name, i
 	/** Defaults for everything but server, token, work dir and name. */
 	public static AgentConfig of(URI server, String token, Path workDir, String name) {
 		return new AgentConfig(server, token, workDir, name, 1, Map.of(), DEFAULT_KILL_GRACE, DEFAULT_VSOCK_CID_BASE,
-				DEFAULT_VSOCK_PORT_BASE, DEFAULT_MAX_OUTPUT_BYTES, null, DEFAULT_POLL_WAIT_SECONDS, Path.of("/"), Map.of(), List.of());
+				DEFAULT_VSOCK_PORT_BASE, DEFAULT_MAX_OUTPUT_BYTES, null, DEFAULT_POLL_WAIT_SECONDS, Path.of("/"), Map.of(), List.of(),
+				DEFAULT_DRAIN_TIMEOUT, DEFAULT_CACHE_MAX_BYTES, AgentTls.SYSTEM);
 	}
 
 	public AgentConfig withSlots(int slots) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites, drainTimeout, cacheMaxBytes, tls, address);
 	}
 
 	public AgentConfig withKillGrace(Duration killGrace) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites, drainTimeout, cacheMaxBytes, tls, address);
 	}
 
 	public AgentConfig withPollWaitSeconds(int pollWaitSeconds) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites, drainTimeout, cacheMaxBytes, tls, address);
 	}
 
 	public AgentConfig withMaxOutputBytes(long maxOutputBytes) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites, drainTimeout, cacheMaxBytes, tls, address);
 	}
 
 	public AgentConfig withRunAs(String runAs) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites, drainTimeout, cacheMaxBytes, tls, address);
 	}
 
 	public AgentConfig withCapacity(Long memoryMb, Integer cpus) {
@@ -94,13 +118,26 @@ public record AgentConfig(URI server, String token, Path workDir, String name, i
 			declared.put(Capacities.DECLARED_CPUS, Integer.toString(cpus));
 		}
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, declared, gitRewrites);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, declared, gitRewrites, drainTimeout, cacheMaxBytes, tls, address);
 	}
 
 	/** {@code --git-rewrite FROM=TO}: this host's own mirrors of repository URLs, before the server's. */
 	public AgentConfig withGitRewrites(List<String> gitRewrites) {
 		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
-				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites);
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites, drainTimeout, cacheMaxBytes, tls, address);
+	}
+
+	/** {@code --cache-max-gib}: how much the host's job caches may take together. */
+	public AgentConfig withCacheMaxBytes(long cacheMaxBytes) {
+		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites, drainTimeout, cacheMaxBytes, tls, address);
+	}
+
+	/** {@code --address}: where the roles of a multi-host job on other hosts reach this one. */
+	public AgentConfig withAddress(String address) {
+		return new AgentConfig(server, token, workDir, name, slots, labels, killGrace, vsockCidBase, vsockPortBase,
+				maxOutputBytes, runAs, pollWaitSeconds, probeRoot, capacity, gitRewrites, drainTimeout, cacheMaxBytes, tls,
+				address);
 	}
 
 	public Path credentialFile() {

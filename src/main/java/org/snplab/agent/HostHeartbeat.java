@@ -66,7 +66,7 @@ final class HostHeartbeat implements Runnable {
 	private void beat() throws InterruptedException {
 		try {
 			Dtos.HostHeartbeatResponse answer = api.heartbeat(new Dtos.HostHeartbeat(
-					config.withCapacity(new HostProbe(config.probeRoot()).probe()), config.labels(), config.slots(), running.get()));
+					config.withCapacity(new HostProbe(config.probeRoot()).probe()), config.labels(), config.slots(), running.get(), config.address()));
 			seconds = Math.max(1, answer.heartbeatSeconds());
 			if (!Objects.equals(state, answer.state())) {
 				// The server decides what a state means for jobs; the agent only says so in its own log.

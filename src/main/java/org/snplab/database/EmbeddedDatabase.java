@@ -34,6 +34,9 @@ public final class EmbeddedDatabase {
 			.setPGStartupWait(Duration.ofSeconds(60))
 			.setServerConfig("max_connections", "300")
 			.setServerConfig("synchronous_commit", "on")
+			// Stopped by Spring when the context closes, after everything using it (Quartz, the pool): zonky's own
+			// shutdown hook would stop it at once, beside Spring's, and the last queries would fail with errors.
+			.setRegisterShutdownHook(false)
 			.start();
 	}
 
@@ -65,9 +68,25 @@ public final class EmbeddedDatabase {
 			return Optional.empty();
 		}
 		// The pid may have been reused by an unrelated process since the crash: only a postgres counts.
-		return ProcessHandle.of(pid)
-			.filter(ProcessHandle::isAlive)
-			.filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+		return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(EmbeddedDatabase::isPostgres);
+	}
+
+	/**
+	 * Whether the process is a postgres. Its command is often unknown to us: in a user namespace (the server as root
+	 * re-runs itself in one) the executable of a process started by an earlier namespace can't be read, so its name
+	 * in {@code /proc/<pid>/comm}, readable by anyone, decides then.
+	 */
+	private static boolean isPostgres(ProcessHandle process) {
+		Optional<String> command = process.info().command();
+		if (command.isPresent()) {
+			return command.get().endsWith("postgres");
+		}
+		try {
+			return Files.readString(Path.of("/proc", Long.toString(process.pid()), "comm")).strip().equals("postgres");
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private static void stop(ProcessHandle postmaster) {

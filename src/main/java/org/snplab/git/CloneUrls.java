@@ -30,6 +30,18 @@ public final class CloneUrls {
 		return SSH_PASSWORD.matcher(redacted).replaceAll("$1:" + MASK + "@");
 	}
 
+	/**
+	 * That URL without what {@link #redact} hides: {@code https://github.com/o/r.git} for
+	 * {@code https://ci-bot:ghp_...@github.com/o/r.git}, {@code ssh://git@host/r} for {@code ssh://git:pw@host/r}.
+	 */
+	public static String withoutCredentials(String url) {
+		if (url == null || url.indexOf('@') < 0) {
+			return url;
+		}
+		String stripped = USER_INFO.matcher(url).replaceAll("$1");
+		return SSH_PASSWORD.matcher(stripped).replaceAll("$1@");
+	}
+
 	/** Whether the URL carries something {@link #redact} hides. */
 	public static boolean hasCredentials(String url) {
 		return url != null && !url.equals(redact(url));

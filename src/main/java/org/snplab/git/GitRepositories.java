@@ -21,7 +21,7 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.treewalk.TreeWalk;
-import org.snplab.RequestException;
+import org.snplab.InvalidInputException;
 import org.snplab.SnplabProperties;
 
 import org.springframework.stereotype.Service;
@@ -49,7 +49,7 @@ public class GitRepositories {
 
 	/**
 	 * The commit a branch, tag, full ref or commit id names, after fetching what's needed.
-	 * @throws RequestException 400 if the repository can't be fetched or the ref doesn't exist
+	 * @throws InvalidInputException if the repository can't be fetched or the ref doesn't exist
 	 */
 	public String resolve(String cloneUrl, String ref) {
 		synchronized (lock(cloneUrl)) {
@@ -64,10 +64,10 @@ public class GitRepositories {
 						return id.name();
 					}
 				}
-				throw RequestException.badRequest("ref '" + ref + "' not found in " + CloneUrls.redact(cloneUrl));
+				throw new InvalidInputException("ref '" + ref + "' not found in " + CloneUrls.redact(cloneUrl));
 			}
 			catch (IOException ex) {
-				throw RequestException.badRequest(CloneUrls.redact("can't read " + cloneUrl + ": " + ex.getMessage()));
+				throw new InvalidInputException(CloneUrls.redact("can't read " + cloneUrl + ": " + ex.getMessage()));
 			}
 		}
 	}
@@ -83,17 +83,17 @@ public class GitRepositories {
 					}
 					ObjectLoader loader = repository.open(tree.getObjectId(0));
 					if (loader.getSize() > MAX_FILE_BYTES) {
-						throw RequestException.badRequest(path + " at " + commitSha + " is " + loader.getSize()
+						throw new InvalidInputException(path + " at " + commitSha + " is " + loader.getSize()
 								+ " bytes; the limit is " + MAX_FILE_BYTES);
 					}
 					return Optional.of(new String(loader.getBytes(), StandardCharsets.UTF_8));
 				}
 			}
 			catch (MissingObjectException ex) {
-				throw RequestException.badRequest("commit " + commitSha + " not found in " + CloneUrls.redact(cloneUrl));
+				throw new InvalidInputException("commit " + commitSha + " not found in " + CloneUrls.redact(cloneUrl));
 			}
 			catch (IOException ex) {
-				throw RequestException.badRequest("can't read " + path + " at " + commitSha + ": " + ex.getMessage());
+				throw new InvalidInputException("can't read " + path + " at " + commitSha + ": " + ex.getMessage());
 			}
 		}
 	}

@@ -1,16 +1,18 @@
 package org.snplab.github;
 
+import org.snplab.AfterCommit;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.snplab.repositories.Repositories;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import jakarta.annotation.PreDestroy;
 
 /**
  * Processes accepted deliveries from the table, after the webhook was answered: kicked right after the accepting
@@ -34,10 +36,12 @@ class DeliveryProcessor {
 
 	private final JsonMapper json;
 
-	private final AfterCommit background = new AfterCommit("snplab-github-deliveries", this::drain);
+	private final AfterCommit background;
 
 	DeliveryProcessor(Deliveries deliveries, WebhookEvents events, Repositories repositories,
-			TransactionTemplate transactions, JsonMapper json) {
+			TransactionTemplate transactions, JsonMapper json,
+			@Qualifier("githubDeliveriesThread") TaskExecutor thread) {
+		this.background = new AfterCommit(thread, this::drain);
 		this.deliveries = deliveries;
 		this.events = events;
 		this.repositories = repositories;
@@ -100,10 +104,5 @@ class DeliveryProcessor {
 		log.info("Delivery {} ({} on {}): {}", delivery.id(), delivery.event(), delivery.repository(), outcome);
 		deliveries.processed(delivery.id(), outcome);
 		return true;
-	}
-
-	@PreDestroy
-	void stop() {
-		background.shutdown();
 	}
 }

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.snplab.repositories.Repositories;
+import org.snplab.repositories.Repository;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,22 +52,22 @@ class GithubApi {
 	}
 
 	/** POST /repos/{owner}/{repo}/statuses/{sha}. */
-	void createStatus(GithubProperties.Repository repository, String sha, Map<String, String> status) throws IOException {
+	void createStatus(Repository repository, String sha, Map<String, String> status) throws IOException {
 		send(repository, "POST", apiUrl() + "/repos/" + repository.name() + "/statuses/" + sha, json.writeValueAsString(status));
 	}
 
 	/** GET /repos/{owner}/{repo}/branches: every branch, page by page. */
-	List<JsonNode> branches(GithubProperties.Repository repository) throws IOException {
+	List<JsonNode> branches(Repository repository) throws IOException {
 		return pages(repository, "/repos/" + repository.name() + "/branches?per_page=100");
 	}
 
 	/** GET /repos/{owner}/{repo}/pulls?state=open: every open pull request, page by page. */
-	List<JsonNode> openPulls(GithubProperties.Repository repository) throws IOException {
+	List<JsonNode> openPulls(Repository repository) throws IOException {
 		return pages(repository, "/repos/" + repository.name() + "/pulls?state=open&per_page=100");
 	}
 
 	/** Follows GitHub's {@code Link: <url>; rel="next"} until the last page. */
-	private List<JsonNode> pages(GithubProperties.Repository repository, String path) throws IOException {
+	private List<JsonNode> pages(Repository repository, String path) throws IOException {
 		List<JsonNode> items = new ArrayList<>();
 		String url = apiUrl() + path;
 		for (int page = 1; url != null; page++) {
@@ -107,7 +109,7 @@ class GithubApi {
 		}
 	}
 
-	private HttpResponse<String> send(GithubProperties.Repository repository, String method, String url, String body)
+	private HttpResponse<String> send(Repository repository, String method, String url, String body)
 			throws IOException {
 		String path = url.substring(apiUrl().length());
 		// Without its token a call would fail at GitHub with a less helpful answer (or list a private repository as

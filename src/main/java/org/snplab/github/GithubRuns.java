@@ -1,21 +1,33 @@
 package org.snplab.github;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+
+import org.snplab.queue.RunState;
+import org.snplab.queue.RunViews;
+import org.snplab.repositories.Repository;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** The {@code github_run} and {@code github_head} tables: which runs came from which branch or pull request. */
+/**
+ * The {@code github_run} and {@code github_head} tables: which runs came from which branch or pull request. A run's
+ * state is the queue's: it asks {@link RunViews} which runs are unfinished (or held) and narrows them to its own.
+ */
 @Component
 class GithubRuns {
 
-	private static final String UNFINISHED = "('waiting', 'queued', 'running')";
+	private static final Set<RunState> UNFINISHED = EnumSet.of(RunState.WAITING, RunState.QUEUED, RunState.RUNNING);
 
 	private final JdbcClient db;
 
-	GithubRuns(JdbcClient db) {
+	private final RunViews runs;
+
+	GithubRuns(JdbcClient db, RunViews runs) {
 		this.db = db;
+		this.runs = runs;
 	}
 
 	void insert(long runId, Head head) {
@@ -31,9 +43,13 @@ class GithubRuns {
 	List<Long> olderUnfinished(Head head) {
 		String which = head.pullRequest() != null ? "g.pull_request = ?" : "g.pull_request is null and g.tag is null and g.branch = ?";
 		Object key = head.pullRequest() != null ? head.pullRequest() : head.branch();
-		return db.sql("select g.run_id from github_run g join run r on r.id = g.run_id where g.repository = ? and "
-				+ which + " and g.head_sha <> ? and r.state in " + UNFINISHED + " order by g.run_id")
-			.params(head.repository().name(), key, head.sha())
+		long[] unfinished = ids(runs.runsIn(UNFINISHED));
+		if (unfinished.length == 0) {
+			return List.of();
+		}
+		return db.sql("select g.run_id from github_run g where g.repository = ? and " + which
+				+ " and g.head_sha <> ? and g.run_id = any(?) order by g.run_id")
+			.params(head.repository().name(), key, head.sha(), unfinished)
 			.query(Long.class)
 			.list();
 	}
@@ -43,15 +59,23 @@ class GithubRuns {
 	}
 
 	List<Long> heldOfPull(String repository, int number) {
-		return runsOfPull(repository, number, "('waiting')");
+		return runsOfPull(repository, number, EnumSet.of(RunState.WAITING));
 	}
 
-	private List<Long> runsOfPull(String repository, int number, String states) {
-		return db.sql("select g.run_id from github_run g join run r on r.id = g.run_id where g.repository = ? "
-				+ "and g.pull_request = ? and r.state in " + states + " order by g.run_id")
-			.params(repository, number)
+	private List<Long> runsOfPull(String repository, int number, Set<RunState> states) {
+		long[] inStates = ids(runs.runsIn(states));
+		if (inStates.length == 0) {
+			return List.of();
+		}
+		return db.sql("select run_id from github_run where repository = ? and pull_request = ? and run_id = any(?) "
+				+ "order by run_id")
+			.params(repository, number, inStates)
 			.query(Long.class)
 			.list();
+	}
+
+	private static long[] ids(List<Long> runIds) {
+		return runIds.stream().mapToLong(Long::longValue).toArray();
 	}
 
 	void markApproved(long runId) {
@@ -74,15 +98,15 @@ class GithubRuns {
 	}
 
 	/** The newest run's head of a pull request, or of a commit, to run it again. */
-	Optional<Head> latestOfPull(GithubProperties.Repository repository, int number) {
+	Optional<Head> latestOfPull(Repository repository, int number) {
 		return latest(repository, "pull_request = ?", number);
 	}
 
-	Optional<Head> latestOfSha(GithubProperties.Repository repository, String sha) {
+	Optional<Head> latestOfSha(Repository repository, String sha) {
 		return latest(repository, "head_sha = ?", sha);
 	}
 
-	private Optional<Head> latest(GithubProperties.Repository repository, String which, Object key) {
+	private Optional<Head> latest(Repository repository, String which, Object key) {
 		return db.sql("select event, head_sha, branch, tag, pull_request, author, title, head_repository "
 				+ "from github_run where repository = ? and " + which + " order by run_id desc limit 1")
 			.params(repository.name(), key)

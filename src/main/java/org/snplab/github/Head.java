@@ -1,5 +1,7 @@
 package org.snplab.github;
 
+import org.snplab.repositories.Repository;
+
 /**
  * A commit GitHub told us about (or the reconciler found) that may need a run, with what the trigger rules and
  * trust gating look at.
@@ -11,16 +13,16 @@ package org.snplab.github;
  * @param pullRequest the pull request number, or null for a push
  * @param trusted whether the author may run code on the lab's hosts without a maintainer's approval
  */
-record Head(GithubProperties.Repository repository, String event, String sha, String fetchRef, String branch,
+record Head(Repository repository, String event, String sha, String fetchRef, String branch,
 		String tag, Integer pullRequest, boolean draft, String author, String title, String headRepository,
 		boolean trusted) {
 
-	static Head branchPush(GithubProperties.Repository repository, String event, String sha, String branch,
+	static Head branchPush(Repository repository, String event, String sha, String branch,
 			String author) {
 		return new Head(repository, event, sha, sha, branch, null, null, false, author, null, repository.name(), true);
 	}
 
-	static Head pullRequest(GithubProperties.Repository repository, String event, String sha, int number, String base,
+	static Head pullRequest(Repository repository, String event, String sha, int number, String base,
 			boolean draft, String author, String title, String headRepository, boolean trusted) {
 		return new Head(repository, event, sha, "refs/pull/" + number + "/head", base, null, number, draft, author,
 				title, headRepository, trusted);

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import org.snplab.queue.JobQueue;
 import org.snplab.queue.RunService;
+import org.snplab.repositories.Repository;
 
 import org.springframework.stereotype.Component;
 
@@ -32,7 +33,7 @@ class PullRequestCommands {
 		this.starter = starter;
 	}
 
-	String approve(GithubProperties.Repository repository, int number, String why) {
+	String approve(Repository repository, int number, String why) {
 		List<Long> held = githubRuns.heldOfPull(repository.name(), number);
 		for (long runId : held) {
 			runs.approve(runId);
@@ -45,7 +46,7 @@ class PullRequestCommands {
 	 * Runs again only what failed in the pull request's newest run; when nothing did (or it is still going), falls
 	 * back to a whole new run of the newest head, trusted since a maintainer asked.
 	 */
-	String retest(GithubProperties.Repository repository, int number, String login) {
+	String retest(Repository repository, int number, String login) {
 		Optional<Long> latest = githubRuns.latestRunOfPull(repository.name(), number);
 		if (latest.isPresent()) {
 			// Asked first: retryFailed's refusal would mark the delivery's whole transaction for rollback.
@@ -61,7 +62,7 @@ class PullRequestCommands {
 			.orElse("nothing to retest: no earlier run of #" + number);
 	}
 
-	String cancel(GithubProperties.Repository repository, int number, String why) {
+	String cancel(Repository repository, int number, String why) {
 		List<Long> unfinished = githubRuns.unfinishedOfPull(repository.name(), number);
 		unfinished.forEach(runId -> queue.cancelRun(runId, "canceled: " + why));
 		return unfinished.isEmpty() ? "nothing to cancel on #" + number : "canceled run(s) " + unfinished + " (" + why + ")";

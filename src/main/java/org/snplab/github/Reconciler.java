@@ -4,6 +4,8 @@ import java.io.IOException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.snplab.repositories.Repositories;
+import org.snplab.repositories.Repository;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.stereotype.Component;
@@ -43,7 +45,7 @@ class Reconciler {
 	/** @return how many heads were new to us */
 	int reconcile() {
 		int started = 0;
-		for (GithubProperties.Repository repository : repositories.all()) {
+		for (Repository repository : repositories.all()) {
 			try {
 				for (JsonNode branch : api.branches(repository)) {
 					String sha = text(branch, "commit", "sha");

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.snplab.RequestException;
+import org.snplab.RefusedException;
 import org.snplab.git.GitRepositories;
 import org.snplab.pipeline.Pipeline;
 import org.snplab.pipeline.PipelineException;
@@ -12,6 +12,7 @@ import org.snplab.pipeline.PipelineParser;
 import org.snplab.pipeline.Triggers;
 import org.snplab.queue.JobQueue;
 import org.snplab.queue.RunService;
+import org.snplab.repositories.Repository;
 
 import org.springframework.stereotype.Component;
 
@@ -48,7 +49,7 @@ class RunStarter {
 
 	/** @return what happened, for the delivery's recorded outcome */
 	String start(Head announced) {
-		GithubProperties.Repository repository = announced.repository();
+		Repository repository = announced.repository();
 		githubRuns.markSeen(repository.name(), announced.sha());
 		Head head;
 		Optional<String> text;
@@ -58,7 +59,7 @@ class RunStarter {
 			head = announced.pullRequest() == null ? announced.withSha(fetched) : announced;
 			text = git.readFile(repository.cloneUrl(), head.sha(), PIPELINE_FILE);
 		}
-		catch (RequestException ex) {
+		catch (RefusedException ex) {
 			log.warn("Can't read {} of {} at {}: {}", PIPELINE_FILE, repository.name(), announced.sha(), ex.getMessage());
 			return "error: " + ex.getMessage();
 		}

@@ -15,6 +15,8 @@ import org.snplab.pipeline.Pipeline;
 import org.snplab.pipeline.PipelineException;
 import org.snplab.pipeline.PipelineParser;
 import org.snplab.queue.RunService;
+import org.snplab.repositories.Repositories;
+import org.snplab.repositories.Repository;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -59,7 +61,7 @@ class ScheduledPipelines {
 	/** @return how many runs were queued */
 	int fire(Instant now) {
 		int queued = 0;
-		for (GithubProperties.Repository repository : repositories.all()) {
+		for (Repository repository : repositories.all()) {
 			// A broken repository (unreachable, invalid pipeline) must not keep the others' nightly runs from starting.
 			String branch = repository.protectedBranches().get(0);
 			try {

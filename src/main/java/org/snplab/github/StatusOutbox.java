@@ -89,14 +89,16 @@ class StatusOutbox {
 	/** GitHub's state and a description that says why. */
 	static String[] statusOf(JobView job) {
 		String reason = job.reason() == null || job.reason().isBlank() ? "" : ": " + job.reason();
-		return switch (job.state()) {
-			case "held" -> new String[] { "pending", "waiting for approval" };
-			case "queued" -> new String[] { "pending",
+		return switch (job.lifecycle()) {
+			case HELD -> new String[] { "pending", "waiting for approval" };
+			case QUEUED, ASSIGNED -> new String[] { "pending",
 					job.waiting() != null && job.waiting().startsWith("no matching host") ? job.waiting() : "queued" };
-			case "running" -> new String[] { "pending", "running" + (job.host() == null ? "" : " on " + job.host()) };
-			case "passed" -> new String[] { "success", "passed" };
-			case "failed" -> new String[] { "failure", "failed" + reason };
-			default -> new String[] { "error", job.state().replace('_', ' ') + reason };
+			case RUNNING -> new String[] { "pending", "running" + (job.host() == null ? "" : " on " + job.host()) };
+			case FINISHED -> switch (job.result()) {
+				case PASSED -> new String[] { "success", "passed" };
+				case FAILED -> new String[] { "failure", "failed" + reason };
+				case TIMED_OUT, CANCELED, INFRA_ERROR -> new String[] { "error", job.result().value().replace('_', ' ') + reason };
+			};
 		};
 	}
 

@@ -1,5 +1,6 @@
 package org.snplab.github;
 
+import org.snplab.AfterCommit;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,12 +8,14 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.snplab.repositories.Repositories;
+import org.snplab.repositories.Repository;
 
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import jakarta.annotation.PreDestroy;
 
 /**
  * Sends the {@code github_status} outbox to GitHub, oldest first, one row at a time under
@@ -33,9 +36,11 @@ class StatusSender {
 
 	private final Repositories repositories;
 
-	private final AfterCommit background = new AfterCommit("snplab-github-statuses", this::drain);
+	private final AfterCommit background;
 
-	StatusSender(JdbcClient db, TransactionTemplate transactions, GithubApi api, Repositories repositories) {
+	StatusSender(JdbcClient db, TransactionTemplate transactions, GithubApi api, Repositories repositories,
+			@Qualifier("githubStatusesThread") TaskExecutor thread) {
+		this.background = new AfterCommit(thread, this::drain);
 		this.db = db;
 		this.transactions = transactions;
 		this.api = api;
@@ -70,7 +75,7 @@ class StatusSender {
 			.params(row.repository, row.sha, row.context, row.id)
 			.query(Integer.class)
 			.single() > 0;
-		Optional<GithubProperties.Repository> repository = repositories.find(row.repository);
+		Optional<Repository> repository = repositories.find(row.repository);
 		if (replaced || repository.isEmpty()) {
 			finish(row.id, replaced ? "skipped: replaced by a newer status" : "skipped: repository no longer configured");
 			return true;
@@ -101,11 +106,6 @@ class StatusSender {
 
 	private void finish(long id, String outcome) {
 		db.sql("update github_status set sent_at = now(), outcome = ? where id = ?").params(outcome, id).update();
-	}
-
-	@PreDestroy
-	void stop() {
-		background.shutdown();
 	}
 
 	private record Row(long id, String repository, String sha, String context, String state, String description,

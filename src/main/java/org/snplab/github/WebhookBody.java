@@ -5,13 +5,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.snplab.RequestException;
+import org.snplab.InvalidInputException;
+import org.snplab.TooLargeException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
 
 /**
  * Reading a webhook's body before anyone knows who sent it: at most {@code maxBytes} (413 past it, without reading
@@ -30,7 +33,8 @@ final class WebhookBody {
 	 * Every byte held is taken from the budget first; the caller gives the body's length back when the request ends
 	 * (on a refusal here it is given back at once).
 	 *
-	 * @throws RequestException 413 once the body passes {@code maxBytes}; 503 when the budget is spent
+	 * @throws TooLargeException once the body passes {@code maxBytes}; an {@link ErrorResponseException} 503 when the
+	 *         budget is spent
 	 */
 	static byte[] read(InputStream in, long maxBytes, Budget budget) {
 		ByteArrayOutputStream body = new ByteArrayOutputStream(CHUNK);
@@ -49,7 +53,7 @@ final class WebhookBody {
 		catch (IOException ex) {
 			budget.giveBack(body.size());
 			// The sender went away or stalled: no one reads the answer, but it is theirs (4xx), not ours.
-			throw RequestException.badRequest("the body could not be read to its end: " + ex.getMessage());
+			throw new InvalidInputException("the body could not be read to its end: " + ex.getMessage());
 		}
 		catch (RuntimeException ex) {
 			budget.giveBack(body.size());
@@ -76,8 +80,8 @@ final class WebhookBody {
 		void take(long bytes) {
 			if (held.addAndGet(bytes) > limit) {
 				held.addAndGet(-bytes);
-				throw new RequestException(HttpStatus.SERVICE_UNAVAILABLE, "too many webhook "
-						+ "bodies are being read at once; try again later");
+				throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ProblemDetail.forStatusAndDetail(
+						HttpStatus.SERVICE_UNAVAILABLE, "too many webhook bodies are being read at once; try again later"), null);
 			}
 		}
 
@@ -90,8 +94,8 @@ final class WebhookBody {
 		}
 	}
 
-	static RequestException tooLarge(long maxBytes) {
-		return RequestException.tooLarge("the body is larger than " + maxBytes + " bytes (snplab.github.webhook-max-bytes; "
+	static TooLargeException tooLarge(long maxBytes) {
+		return new TooLargeException("the body is larger than " + maxBytes + " bytes (snplab.github.webhook-max-bytes; "
 				+ "GitHub sends at most 25 MB)");
 	}
 
@@ -101,12 +105,12 @@ final class WebhookBody {
 	 * do is one pass over bytes already capped. The whole tree is built only once the signature matched.
 	 *
 	 * @return null when the object names no repository (or not as a string)
-	 * @throws RequestException 400 when the body is not a JSON object
+	 * @throws InvalidInputException when the body is not a JSON object
 	 */
 	static String repositoryName(JsonMapper json, byte[] body) {
 		try (JsonParser parser = json.createParser(body)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
-				throw RequestException.badRequest("body is not a JSON object");
+				throw new InvalidInputException("body is not a JSON object");
 			}
 			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 				String field = parser.currentName();
@@ -119,7 +123,7 @@ final class WebhookBody {
 			return null;
 		}
 		catch (JacksonException ex) {
-			throw RequestException.badRequest("body is not JSON (send application/json): " + ex.getOriginalMessage());
+			throw new InvalidInputException("body is not JSON (send application/json): " + ex.getOriginalMessage());
 		}
 	}
 

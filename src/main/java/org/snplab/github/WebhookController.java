@@ -8,12 +8,15 @@ import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.snplab.RequestException;
+import org.snplab.repositories.Repositories;
+import org.snplab.repositories.Repository;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
@@ -98,7 +101,7 @@ class WebhookController {
 			.orElseThrow(() -> anonymous(HttpStatus.NOT_FOUND, name == null
 					? "the delivery names no repository; only repository webhooks are supported"
 					: "repository " + name + " is not configured here (snplab.repositories)"));
-		GithubProperties.Repository repository = entry.repository();
+		Repository repository = entry.repository();
 		if (entry.webhookSecretUnreadable()) {
 			// Our fault, not the sender's: 503, so GitHub's delivery log shows it for redelivery once it is fixed.
 			throw anonymous(HttpStatus.SERVICE_UNAVAILABLE, "can't check X-Hub-Signature-256: "
@@ -130,14 +133,20 @@ class WebhookController {
 	}
 
 	/** A signed delivery we refuse: recorded, never processed. */
-	private RequestException refuse(String deliveryId, String event, String repository, HttpStatus status, String why) {
+	private ErrorResponseException refuse(String deliveryId, String event, String repository, HttpStatus status,
+			String why) {
 		deliveries.refused(deliveryId, event, repository, status.value(), why);
-		return new RequestException(status, why);
+		return problem(status, why);
 	}
 
 	/** A refusal before the sender proved it holds the secret: nothing is written, whatever anyone sends. */
-	private static RequestException anonymous(HttpStatus status, String why) {
+	private static ErrorResponseException anonymous(HttpStatus status, String why) {
 		log.debug("Refused a webhook delivery: {} {}", status.value(), why);
-		return new RequestException(status, why);
+		return problem(status, why);
+	}
+
+	/** GitHub shows the answer in the webhook's delivery log: the RFC 9457 problem's detail says what was wrong. */
+	private static ErrorResponseException problem(HttpStatus status, String why) {
+		return new ErrorResponseException(status, ProblemDetail.forStatusAndDetail(status, why), null);
 	}
 }

@@ -2,6 +2,7 @@ package org.snplab.github;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.snplab.repositories.Repository;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.stereotype.Component;
@@ -29,7 +30,7 @@ class WebhookEvents {
 	}
 
 	/** What happened; a field of the wrong type gives "error: push: `deleted` is not a boolean", recorded as is. */
-	String handle(String event, JsonNode payload, GithubProperties.Repository repository) {
+	String handle(String event, JsonNode payload, Repository repository) {
 		try {
 			return dispatch(event, payload, repository);
 		}
@@ -38,7 +39,7 @@ class WebhookEvents {
 		}
 	}
 
-	private String dispatch(String event, JsonNode payload, GithubProperties.Repository repository) {
+	private String dispatch(String event, JsonNode payload, Repository repository) {
 		return switch (event) {
 			case "ping" -> "pong: " + text(payload, "zen");
 			case "push" -> push(payload, repository);
@@ -49,7 +50,7 @@ class WebhookEvents {
 		};
 	}
 
-	private String push(JsonNode payload, GithubProperties.Repository repository) {
+	private String push(JsonNode payload, Repository repository) {
 		String ref = text(payload, "ref");
 		String sha = text(payload, "after");
 		if (flag(payload, "deleted")) {
@@ -71,7 +72,7 @@ class WebhookEvents {
 			.withTitle(text(payload, "head_commit", "message")));
 	}
 
-	private String pullRequest(JsonNode payload, GithubProperties.Repository repository) {
+	private String pullRequest(JsonNode payload, Repository repository) {
 		String action = String.valueOf(text(payload, "action"));
 		JsonNode pr = Payloads.at(payload, "pull_request");
 		Integer number = number(payload, "pull_request", "number");
@@ -97,14 +98,14 @@ class WebhookEvents {
 		}
 	}
 
-	static Head head(GithubProperties.Repository repository, String event, JsonNode pr, int number) {
+	static Head head(Repository repository, String event, JsonNode pr, int number) {
 		String author = text(pr, "user", "login");
 		return Head.pullRequest(repository, event, Payloads.commit(pr, "head", "sha"), number, text(pr, "base", "ref"),
 				flag(pr, "draft"), author, text(pr, "title"), text(pr, "head", "repo", "full_name"),
 				repository.trusts(author, text(pr, "author_association")));
 	}
 
-	private String comment(JsonNode payload, GithubProperties.Repository repository) {
+	private String comment(JsonNode payload, Repository repository) {
 		Integer number = number(payload, "issue", "number");
 		if (!"created".equals(text(payload, "action")) || Payloads.at(payload, "issue", "pull_request") == null
 				|| number == null) {
@@ -127,7 +128,7 @@ class WebhookEvents {
 		};
 	}
 
-	private String checkSuite(JsonNode payload, GithubProperties.Repository repository) {
+	private String checkSuite(JsonNode payload, Repository repository) {
 		if (!"rerequested".equals(text(payload, "action"))) {
 			return "ignored: check_suite action " + text(payload, "action");
 		}

@@ -16,18 +16,22 @@ class AgentHostController {
 
 	private final HostRegistry hosts;
 
+	private final HostHeartbeats heartbeats;
+
 	private final SnplabProperties properties;
 
-	AgentHostController(HostRegistry hosts, SnplabProperties properties) {
+	AgentHostController(HostRegistry hosts, HostHeartbeats heartbeats, SnplabProperties properties) {
 		this.hosts = hosts;
+		this.heartbeats = heartbeats;
 		this.properties = properties;
 	}
 
 	@PostMapping("/api/agent/register")
 	RegisterResponse register(@RequestHeader(name = "Authorization", required = false) String authorization,
 			@RequestBody RegisterRequest request) {
-		HostRegistry.Registration registration = hosts.register(HostRegistry.bearerToken(authorization), request.name(),
+		HostRegistry.Registration registration = hosts.register(HostCredentials.bearerToken(authorization), request.name(),
 				request.slots() == null ? 1 : request.slots(), orEmpty(request.labels()), orEmpty(request.facts()));
+		hosts.reportAddress(registration.hostId(), request.address());
 		return new RegisterResponse(registration.hostId(), registration.credential(), heartbeatSeconds());
 	}
 
@@ -35,7 +39,8 @@ class AgentHostController {
 	HeartbeatResponse heartbeat(@RequestHeader(name = "Authorization", required = false) String authorization,
 			@RequestBody HeartbeatRequest request) {
 		Host host = hosts.authenticateAgent(authorization);
-		Host updated = hosts.heartbeat(host.id(), orEmpty(request.facts()), orEmpty(request.labels()),
+		hosts.reportAddress(host.id(), request.address());
+		Host updated = heartbeats.heartbeat(host.id(), orEmpty(request.facts()), orEmpty(request.labels()),
 				request.slots() == null ? host.slots() : request.slots());
 		return new HeartbeatResponse(updated.state(), heartbeatSeconds());
 	}
@@ -48,13 +53,16 @@ class AgentHostController {
 		return map == null ? Map.of() : map;
 	}
 
-	record RegisterRequest(String name, Integer slots, Map<String, String> labels, Map<String, String> facts) {
+	/** @param address where the roles of a multi-host job on other hosts reach this one ({@code --address}) */
+	record RegisterRequest(String name, Integer slots, Map<String, String> labels, Map<String, String> facts,
+			String address) {
 	}
 
 	record RegisterResponse(long hostId, String credential, long heartbeatSeconds) {
 	}
 
-	record HeartbeatRequest(Map<String, String> facts, Map<String, String> labels, Integer slots, List<Long> running) {
+	record HeartbeatRequest(Map<String, String> facts, Map<String, String> labels, Integer slots, List<Long> running,
+			String address) {
 	}
 
 	record HeartbeatResponse(String state, long heartbeatSeconds) {

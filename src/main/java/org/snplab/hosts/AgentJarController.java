@@ -3,7 +3,8 @@ package org.snplab.hosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.snplab.RequestException;
+import org.snplab.NotFoundException;
+import org.snplab.UnauthenticatedException;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.system.ApplicationHome;
@@ -39,9 +40,9 @@ class AgentJarController {
 
 	@GetMapping("/api/agent/snplab.jar")
 	ResponseEntity<Resource> jar(@RequestHeader(name = "Authorization", required = false) String authorization) {
-		String token = HostRegistry.bearerToken(authorization);
+		String token = HostCredentials.bearerToken(authorization);
 		if (!registrationToken.matches(token) && (token == null || hosts.authenticate(token).isEmpty())) {
-			throw RequestException.unauthorized(
+			throw new UnauthenticatedException(
 					"downloading the agent needs Authorization: Bearer <the registration token or a host's credential>");
 		}
 		Path jar = jarFile();
@@ -54,13 +55,13 @@ class AgentJarController {
 	private Path jarFile() {
 		if (configured != null) {
 			if (!Files.isRegularFile(configured)) {
-				throw RequestException.notFound("snplab.agent.jar is " + configured + ", which is not a file on the server");
+				throw new NotFoundException("snplab.agent.jar is " + configured + ", which is not a file on the server");
 			}
 			return configured;
 		}
 		java.io.File source = new ApplicationHome(AgentJarController.class).getSource();
 		if (source == null || !source.isFile() || !source.getName().endsWith(".jar")) {
-			throw RequestException.notFound("this server does not run from a jar (" + (source == null ? "no code source"
+			throw new NotFoundException("this server does not run from a jar (" + (source == null ? "no code source"
 					: source) + "): set snplab.agent.jar to the jar agents should run, or give the installer --jar");
 		}
 		return source.toPath();

@@ -14,14 +14,26 @@ import org.springframework.stereotype.Component;
 @Component
 class HostMetrics {
 
-	static final List<String> STATES = List.of("online", "offline", "draining", "maintenance", "quarantined", "disabled");
+	static final List<String> STATES = List.of("online", "offline", "draining", "maintenance", "quarantined", "reserved",
+			"disabled");
 
-	HostMetrics(HostRegistry hosts, MeterRegistry registry) {
+	HostMetrics(HostRegistry hosts, Quarantine quarantine, MeterRegistry registry) {
 		for (String state : STATES) {
 			Gauge.builder("snplab.hosts", () -> hosts.findAll().stream().filter(host -> host.state().equals(state)).count())
 				.tag("state", state)
 				.description("Hosts by state")
 				.register(registry);
 		}
+		for (Host.HealthState health : Host.HealthState.values()) {
+			Gauge.builder("snplab.hosts.health", () -> hosts.findAll().stream()
+				.filter(host -> host.enabled() && host.health().state() == health)
+				.count())
+				.tag("health", health.value())
+				.description("Enabled hosts by the outcome of their last health check")
+				.register(registry);
+		}
+		Gauge.builder("snplab.hosts.quarantine.stopped", () -> quarantine.cap().keptInService().size())
+			.description("Failing hosts kept in service because snplab.health.max-unhealthy of the hosts are out already")
+			.register(registry);
 	}
 }

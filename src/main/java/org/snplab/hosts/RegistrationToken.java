@@ -51,9 +51,9 @@ class RegistrationToken implements ApplicationRunner {
 		if (configured().isPresent() || storedHash().isPresent()) {
 			return;
 		}
-		String token = HostRegistry.newCredential();
+		String token = HostCredentials.newCredential();
 		boolean stored = db.sql("insert into server_setting (name, value) values (?, ?) on conflict (name) do nothing")
-			.params(SETTING, HostRegistry.sha256(token))
+			.params(SETTING, HostCredentials.sha256(token))
 			.update() > 0;
 		if (stored) { // else another server instance generated one at the same moment and printed it
 			log.warn("\n\n    snplab agent registration token (shown once; set SNPLAB_REGISTRATION_TOKEN to choose one): {}\n"
@@ -93,7 +93,7 @@ class RegistrationToken implements ApplicationRunner {
 					presented.getBytes(StandardCharsets.UTF_8));
 		}
 		return storedHash().map(hash -> MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
-				HostRegistry.sha256(presented).getBytes(StandardCharsets.US_ASCII)))
+				HostCredentials.sha256(presented).getBytes(StandardCharsets.US_ASCII)))
 			.orElse(false);
 	}
 

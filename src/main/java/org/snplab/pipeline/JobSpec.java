@@ -24,10 +24,65 @@ import java.util.Objects;
  *        ({@code reports.fail-on-test-failure}, default true)
  * @param submodules {@code checkout.submodules}: {@code true} (the default: those of the repository, when it has a
  *        {@code .gitmodules}), {@code recursive} (theirs too) or {@code false}
+ * @param caches {@code cache:}: paths kept on the host under a key and restored into later jobs' workspaces
+ * @param holdOnFailure {@code hold-on-failure}: when the job fails (or times out), its host is reserved this long for
+ *        whoever triggered the run, its workspace kept; null: not held
+ * @param gang for one role of a multi-host job ({@code roles:}), the job it is a role of; null for a job of one host
  */
 public record JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
 		List<String> steps, List<String> artifacts, List<String> junit, Long memoryMb, Integer cpus,
-		boolean failOnTestFailure, String submodules) {
+		boolean failOnTestFailure, String submodules, List<CacheSpec> caches, Duration holdOnFailure, Gang gang) {
+
+	/**
+	 * The multi-host job a role belongs to: its roles run together, each on a host of its own, all of them placed in
+	 * one scheduling pass or none.
+	 *
+	 * @param name the pipeline job's name ({@code live-migration}); each role is the job {@code <name>/<role>}
+	 * @param role this role's name ({@code source})
+	 * @param roles every role of the job, in file order
+	 * @param same facts all of its hosts must share ({@code same:}, default {@code [cpu.generation]})
+	 */
+	public record Gang(String name, String role, List<String> roles, List<String> same) {
+
+		public Gang {
+			Objects.requireNonNull(name, "name");
+			Objects.requireNonNull(role, "role");
+			roles = List.copyOf(roles);
+			same = List.copyOf(same);
+		}
+	}
+
+	/** A job of one host. */
+	public JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
+			List<String> steps, List<String> artifacts, List<String> junit, Long memoryMb, Integer cpus,
+			boolean failOnTestFailure, String submodules, List<CacheSpec> caches, Duration holdOnFailure) {
+		this(name, requires, timeout, priority, env, steps, artifacts, junit, memoryMb, cpus, failOnTestFailure,
+				submodules, caches, holdOnFailure, null);
+	}
+
+	/** A job without caches. */
+	public JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
+			List<String> steps, List<String> artifacts, List<String> junit, Long memoryMb, Integer cpus,
+			boolean failOnTestFailure, String submodules, Duration holdOnFailure) {
+		this(name, requires, timeout, priority, env, steps, artifacts, junit, memoryMb, cpus, failOnTestFailure,
+				submodules, List.of(), holdOnFailure);
+	}
+
+	/** A job whose host is not held when it fails. */
+	public JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
+			List<String> steps, List<String> artifacts, List<String> junit, Long memoryMb, Integer cpus,
+			boolean failOnTestFailure, String submodules, List<CacheSpec> caches) {
+		this(name, requires, timeout, priority, env, steps, artifacts, junit, memoryMb, cpus, failOnTestFailure,
+				submodules, caches, null);
+	}
+
+	/** A job without caches whose host is not held when it fails. */
+	public JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
+			List<String> steps, List<String> artifacts, List<String> junit, Long memoryMb, Integer cpus,
+			boolean failOnTestFailure, String submodules) {
+		this(name, requires, timeout, priority, env, steps, artifacts, junit, memoryMb, cpus, failOnTestFailure,
+				submodules, List.of(), null);
+	}
 
 	/** A job that says nothing about its resources. */
 	public JobSpec(String name, Requirements requires, Duration timeout, int priority, Map<String, String> env,
@@ -50,5 +105,6 @@ public record JobSpec(String name, Requirements requires, Duration timeout, int 
 		artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
 		junit = junit == null ? List.of() : List.copyOf(junit);
 		submodules = submodules == null ? "true" : submodules;
+		caches = caches == null ? List.of() : List.copyOf(caches);
 	}
 }

@@ -70,6 +70,11 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
  * <li>{@code artifacts}: globs of files to keep, relative to the checkout (no absolute paths, no
  * {@code ..}).</li>
  * <li>{@code reports: { junit: [globs] }}: JUnit XML reports to collect, same path rules.</li>
+ * <li>{@code roles}: a job of several hosts at once (e.g. a live migration's source and destination): a mapping of
+ * role name ({@code [a-z0-9][a-z0-9_-]*}, at least two roles) to {@code { steps, requires, resources, env }}, each
+ * optional; a role inherits the job's and overrides what it gives ({@code requires} and {@code env} key by key).
+ * Each role is a job of the run named {@code <job>/<role>}, on a host of its own; all are placed together or none.
+ * {@code same: [facts]} (default {@code [cpu.generation]}) names facts all of its hosts must share.</li>
  * </ul>
  * Lists of globs or steps may also be written as a single string. Globs: {@code *} matches within
  * one path segment (or branch name segment), {@code **} across {@code /}, {@code ?} one character.
@@ -191,7 +196,7 @@ public final class PipelineParser {
 		}
 		List<JobSpec> out = new ArrayList<>();
 		for (Map.Entry<String, NodeTuple> e : jobs.entrySet()) {
-			out.add(JobReader.read(e.getKey(), e.getValue()));
+			out.addAll(JobReader.read(e.getKey(), e.getValue()));
 		}
 		return out;
 	}

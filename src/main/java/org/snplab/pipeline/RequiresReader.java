@@ -33,6 +33,9 @@ final class RequiresReader {
 
 	private static final String LABELS = "labels";
 
+	/** {@code org.snplab.hosts.Host#HEALTH_CHECK_LABEL}: the pipeline module doesn't depend on hosts. */
+	private static final String HEALTH_CHECK_LABEL = "snplab.health-check";
+
 	/**
 	 * Each distinct block is stored once under a unique index, and PostgreSQL refuses index entries past about
 	 * 2.7 KB; real blocks are a few hundred bytes.
@@ -146,6 +149,11 @@ final class RequiresReader {
 			if (label == null || !Requirements.LABEL.matcher(label).matches()) {
 				throw new PipelineException(line(item), "each of `labels` must be `name` or `name=value`, got "
 						+ (label == null ? kind(item) : "`" + label + "`"));
+			}
+			if (label.equals(HEALTH_CHECK_LABEL) || label.startsWith(HEALTH_CHECK_LABEL + "=")) {
+				// The label that pins a host's health check, which is all a bad host runs: not for pipelines.
+				throw new PipelineException(line(item), "`" + HEALTH_CHECK_LABEL
+						+ "` is reserved for hosts' health checks; pin a job to a host with a label of your own");
 			}
 			out.add(label);
 		}

@@ -1,6 +1,7 @@
 package org.snplab.queue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.snplab.hosts.Host;
@@ -28,7 +29,11 @@ class AgentJobController {
 
 	private final LeaseGrace leaseGrace;
 
-	AgentJobController(HostRegistry hosts, Dispatcher dispatcher, JobQueue queue, LeaseGrace leaseGrace) {
+	private final JobSections sections;
+
+	AgentJobController(HostRegistry hosts, Dispatcher dispatcher, JobQueue queue, LeaseGrace leaseGrace,
+			JobSections sections) {
+		this.sections = sections;
 		this.hosts = hosts;
 		this.dispatcher = dispatcher;
 		this.queue = queue;
@@ -62,13 +67,21 @@ class AgentJobController {
 			@PathVariable long id, @RequestParam int attempt, @RequestBody FinishRequest request) {
 		Host host = hosts.authenticateAgent(authorization);
 		JobResult result = JobResult.of(request.result());
-		queue.finish(id, attempt, host, result, request.reason(), request.exitCode());
+		List<JobSections.Reported> reported = request.sections() == null ? List.of() : request.sections();
+		JobSections.check(reported);
+		sections.record(id, attempt, host, reported);
+		queue.finish(id, attempt, host, result, request.reason(), request.exitCode(), request.workspace());
 		return Map.of("result", result.value());
 	}
 
 	record PollRequest(int slot, long waitSeconds) {
 	}
 
-	record FinishRequest(String result, String reason, Integer exitCode) {
+	/**
+	 * @param workspace where the agent ran the attempt (kept when a hold-on-failure holds the host)
+	 * @param sections the log's checkout, cache and step sections (absent from agents older than them)
+	 */
+	record FinishRequest(String result, String reason, Integer exitCode, String workspace,
+			List<JobSections.Reported> sections) {
 	}
 }

@@ -4,29 +4,31 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snplab.SnplabProperties;
 import org.snplab.hosts.Host;
+import org.snplab.scheduler.Placement;
 
-import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.core.task.TaskRejectedException;
 import org.springframework.http.ResponseEntity;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.async.DeferredResult;
 
 /**
  * Long polling: an idle agent's poll is parked here, its slot ready for the {@link SchedulingPass}, until a pass
- * assigns it a job, then answered at once. A parked poll holds no servlet thread. The pass's {@code host:<id>}
+ * assigns it a job, then answered at once. An arriving poll asks for a pass ({@link PassTrigger}) rather than
+ * running one. A parked poll holds no servlet thread. The pass's {@code host:<id>}
  * NOTIFY reaches the instance holding the poll, whichever it is; a slow sweep covers a lost notification connection.
  */
 @Component
-class Dispatcher implements DisposableBean {
+class Dispatcher implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
@@ -34,18 +36,33 @@ class Dispatcher implements DisposableBean {
 
 	private final ReadySlots readySlots;
 
+	private final PassTrigger passes;
+
 	private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
 
-	private final ExecutorService takers = Executors.newFixedThreadPool(8, daemon("snplab-take"));
+	private final TaskExecutor takers;
 
-	private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("snplab-sweep"));
+	/** Set when the server starts to shut down: polls are no longer parked here. */
+	private volatile boolean stopping;
 
-	Dispatcher(JobQueue queue, ReadySlots readySlots, JobNotifications notifications, SnplabProperties properties) {
+	private volatile boolean running;
+
+	Dispatcher(JobQueue queue, ReadySlots readySlots, PassTrigger passes, JobNotifications notifications,
+			SnplabProperties properties, @Qualifier("dispatchTakers") TaskExecutor takers,
+			@Qualifier("dispatchSweeper") TaskScheduler sweeper) {
 		this.queue = queue;
+		this.takers = takers;
 		this.readySlots = readySlots;
+		this.passes = passes;
 		notifications.subscribe(this::wake);
-		long sweep = properties.queue().pollSweep().toMillis();
-		sweeper.scheduleWithFixedDelay(() -> wake(JobNotifications.RECONNECTED), sweep, sweep, TimeUnit.MILLISECONDS);
+		// This instance's parked polls needn't wait for the NOTIFY's round trip through PostgreSQL.
+		passes.onPlaced(placements -> placements.stream()
+			.mapToLong(Placement::hostId)
+			.distinct()
+			.forEach(host -> wake(JobNotifications.HOST + host)));
+		Duration sweep = properties.queue().pollSweep();
+		sweeper.scheduleWithFixedDelay(() -> wake(JobNotifications.RECONNECTED), sweeper.getClock().instant().plus(sweep),
+				sweep);
 	}
 
 	/**
@@ -53,12 +70,16 @@ class Dispatcher implements DisposableBean {
 	 * {@code wait} (a {@link DeferredResult}).
 	 */
 	Object poll(Host host, int slot, Duration wait) {
+		if (stopping) {
+			// Shutting down: the agent polls again at once, through the proxy, on another instance.
+			return ResponseEntity.noContent().build();
+		}
 		if (wait.isZero()) {
 			return queue.claim(host, slot).map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.noContent().build());
 		}
 		queue.checkSlot(host, slot);
-		readySlots.ready(host, slot, wait);
-		Optional<ClaimedJob> now = queue.claimWhileReady(host, slot);
+		boolean workQueued = queue.arrive(host, slot, wait);
+		Optional<ClaimedJob> now = host.takesWork() ? queue.take(host.id(), slot) : Optional.empty();
 		if (now.isPresent()) {
 			readySlots.answered(host.id(), slot);
 			return ResponseEntity.ok(now.get());
@@ -69,7 +90,11 @@ class Dispatcher implements DisposableBean {
 		result.onError(error -> close(waiter));
 		result.onCompletion(() -> waiters.remove(waiter));
 		waiters.add(waiter);
-		// A pass that ran between the claim above and parking would otherwise wait for the next notification.
+		// The poll doesn't run a pass itself: it asks for one (polls arriving together share it) and parks.
+		if (workQueued) {
+			passes.request();
+		}
+		// A pass that ran between the take above and parking would otherwise wait for the next notification.
 		tryTake(waiter);
 		return result;
 	}
@@ -92,28 +117,36 @@ class Dispatcher implements DisposableBean {
 			waiter.again.set(true);
 			return;
 		}
-		takers.execute(() -> {
-			try {
-				do {
-					waiter.again.set(false);
-					if (waiter.closed.get()) {
-						return;
-					}
-					Optional<ClaimedJob> job = queue.take(waiter.host.id(), waiter.slot);
-					if (job.isPresent()) {
-						deliver(waiter, job.get());
-						return;
-					}
+		try {
+			takers.execute(() -> take(waiter));
+		}
+		catch (TaskRejectedException stopping) {
+			// The server is shutting down: stop() hands the poll back.
+			waiter.taking.set(false);
+		}
+	}
+
+	private void take(Waiter waiter) {
+		try {
+			do {
+				waiter.again.set(false);
+				if (waiter.closed.get()) {
+					return;
 				}
-				while (waiter.again.get());
+				Optional<ClaimedJob> job = queue.take(waiter.host.id(), waiter.slot);
+				if (job.isPresent()) {
+					deliver(waiter, job.get());
+					return;
+				}
 			}
-			catch (RuntimeException ex) {
-				log.warn("Taking the job of a parked agent failed; it will be retried on the next wake-up", ex);
-			}
-			finally {
-				waiter.taking.set(false);
-			}
-		});
+			while (waiter.again.get());
+		}
+		catch (RuntimeException ex) {
+			log.warn("Taking the job of a parked agent failed; it will be retried on the next wake-up", ex);
+		}
+		finally {
+			waiter.taking.set(false);
+		}
 	}
 
 	private void deliver(Waiter waiter, ClaimedJob job) {
@@ -149,17 +182,33 @@ class Dispatcher implements DisposableBean {
 	}
 
 	@Override
-	public void destroy() {
-		sweeper.shutdownNow();
-		takers.shutdownNow();
+	public void start() {
+		stopping = false;
+		running = true;
 	}
 
-	private static java.util.concurrent.ThreadFactory daemon(String name) {
-		return runnable -> {
-			Thread thread = new Thread(runnable, name);
-			thread.setDaemon(true);
-			return thread;
-		};
+	/**
+	 * A graceful shutdown first hands every parked poll back (with the job a pass gave it at the last moment, if any,
+	 * else empty), so that its agent polls another instance at once instead of holding this one's shutdown open for
+	 * the rest of its wait. Runs before the web server's graceful shutdown (the highest phase stops first).
+	 */
+	@Override
+	public void stop() {
+		stopping = true;
+		for (Waiter waiter : waiters) {
+			timedOut(waiter);
+		}
+		running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE;
 	}
 
 	private static final class Waiter {

@@ -53,7 +53,8 @@ class FairShareUsage {
 			.query((rs, i) -> new Attempt(rs.getString(1), rs.getString(2), new Resources(rs.getLong(3), rs.getInt(4)),
 					rs.getLong(5), rs.getTimestamp(6).toInstant()))
 			.optional();
-		attempt.ifPresent(a -> {
+		// A health check (no repository) is the lab's own work: nobody's share.
+		attempt.filter(a -> !a.repository.isEmpty()).ifPresent(a -> {
 			Instant now = clock.instant();
 			double seconds = Math.max(0, Duration.between(a.startedAt, now).toMillis() / 1000.0);
 			Resources capacity = capacityOf(a.hostId);

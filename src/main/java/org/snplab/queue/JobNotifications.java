@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
@@ -16,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 import org.snplab.hosts.HostChanged;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -52,13 +55,18 @@ class JobNotifications implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	private Thread listener;
+	/** Runs {@link #listen} on a thread of its own for as long as this is running. */
+	private final AsyncTaskExecutor listenerThread;
+
+	private Future<?> listening;
 
 	private final JdbcClient db;
 
-	JobNotifications(DataSource dataSource, JdbcClient db) {
+	JobNotifications(DataSource dataSource, JdbcClient db,
+			@Qualifier("jobNotificationsListener") AsyncTaskExecutor listenerThread) {
 		this.dataSource = dataSource;
 		this.db = db;
+		this.listenerThread = listenerThread;
 	}
 
 	static void notifyQueued(JdbcClient db, long requirementSetId) {
@@ -90,16 +98,14 @@ class JobNotifications implements SmartLifecycle {
 	@Override
 	public void start() {
 		running = true;
-		listener = new Thread(this::listen, "snplab-job-notifications");
-		listener.setDaemon(true);
-		listener.start();
+		listening = listenerThread.submit(this::listen);
 	}
 
 	@Override
 	public void stop() {
 		running = false;
-		if (listener != null) {
-			listener.interrupt();
+		if (listening != null) {
+			listening.cancel(true);
 		}
 	}
 

@@ -1,12 +1,18 @@
 package org.snplab.queue;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.snplab.RequestException;
+import org.snplab.ConflictException;
+import org.snplab.InvalidInputException;
 import org.snplab.SnplabProperties;
 import org.snplab.StoredText;
 import org.snplab.git.GitUrlRewrites;
@@ -26,7 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>
  * Which job a slot gets is decided by the {@link SchedulingPass} for the whole fleet at once: it assigns queued jobs
  * to slots whose agent is asking for work. A claim takes the job assigned to its (host, slot) and starts it; when
- * none is and work is queued that the host could run, it runs a pass first. A unique index on (host, slot) of
+ * none is and work is queued that the host could run, it waits for the next pass ({@link PassTrigger}), which
+ * serves every poll that arrived meanwhile at once. A unique index on (host, slot) of
  * assigned and running jobs makes double-booking a slot impossible.
  */
 @Service
@@ -40,14 +47,17 @@ public class JobQueue {
 			  update job j set state = 'running', started_at = now(), lease_until = now() + make_interval(secs => :lease)
 			  where j.host_id = :host and j.slot = :slot and j.state = 'assigned'
 			    and exists (select 1 from host h where h.id = :host and h.enabled and h.mode = 'active')
-			  returning j.id, j.attempt, j.run_id, j.name, j.spec::text, j.queued_at
+			  returning j.id, j.attempt, j.run_id, j.name, j.spec::text, j.queued_at, j.gang, j.role
 			), run_started as (
 			  update run r set state = 'running', started_at = now()
 			  where r.id in (select run_id from taken) and r.state = 'queued'
 			)
 			select c.id, c.attempt, c.run_id, c.name, c.spec, r.repository, r.commit_sha,
-			  extract(epoch from now() - c.queued_at)
+			  extract(epoch from now() - c.queued_at), r.clone_url_secret, c.gang, c.role
 			from taken c join run r on r.id = c.run_id""";
+
+	/** The most a poll waits for the pass it asked for. */
+	private static final long PASS_WAIT_SECONDS = 10;
 
 	private final JdbcClient db;
 
@@ -72,15 +82,24 @@ public class JobQueue {
 	/** Sent with every job: where the lab's agents fetch repositories from instead ({@code FROM=TO}). */
 	private final List<String> gitRewrites;
 
-	private final SchedulingPass pass;
+	private final PassTrigger passes;
 
 	private final ReadySlots readySlots;
 
+	private final RunCloneUrls cloneUrls;
+
+	private final FailureHolds failureHolds;
+
+	private final GangPeers gangPeers;
+
 	JobQueue(JdbcClient db, TransactionTemplate transactions, RequirementSets requirementSets, RunStates runStates,
 			JsonMapper json, SnplabProperties properties, ApplicationEventPublisher events, LostAttempts lostAttempts,
-			QueueMetrics metrics, SchedulingPass pass, ReadySlots readySlots, TestOutcomes testOutcomes,
-			Environment environment) {
+			QueueMetrics metrics, PassTrigger passes, ReadySlots readySlots, TestOutcomes testOutcomes,
+			Environment environment, RunCloneUrls cloneUrls, FailureHolds failureHolds, GangPeers gangPeers) {
+		this.gangPeers = gangPeers;
+		this.cloneUrls = cloneUrls;
 		this.testOutcomes = testOutcomes;
+		this.failureHolds = failureHolds;
 		// A YAML list or a comma-separated value alike.
 		this.gitRewrites = Binder.get(environment)
 			.bind("snplab.git.url-rewrites", Bindable.listOf(String.class))
@@ -92,7 +111,7 @@ public class JobQueue {
 			throw new IllegalStateException("snplab.git.url-rewrites: " + e.getMessage(), e);
 		}
 		this.metrics = metrics;
-		this.pass = pass;
+		this.passes = passes;
 		this.readySlots = readySlots;
 		this.events = events;
 		this.lostAttempts = lostAttempts;
@@ -107,39 +126,61 @@ public class JobQueue {
 	/** The job this host's slot should run now, if any: the poll of an agent that doesn't wait. */
 	public Optional<ClaimedJob> claim(Host host, int slot) {
 		checkSlot(host, slot);
-		readySlots.ready(host, slot, Duration.ZERO);
-		Optional<ClaimedJob> job = claimWhileReady(host, slot);
-		if (job.isPresent()) {
-			// The poll is answered: once its job ends, the slot is free but nobody is asking for work on it.
-			readySlots.answered(host.id(), slot);
-			return job;
+		if (arrive(host, slot, Duration.ZERO)) {
+			awaitPass();
+			Optional<ClaimedJob> job = take(host.id(), slot);
+			if (job.isPresent()) {
+				// The poll is answered: once its job ends, the slot is free but nobody is asking for work on it.
+				readySlots.answered(host.id(), slot);
+				return job;
+			}
 		}
 		return answered(host, slot);
 	}
 
 	void checkSlot(Host host, int slot) {
 		if (slot < 0 || slot >= host.slots()) {
-			throw RequestException.badRequest("slot " + slot + " out of range: host " + host.name() + " has "
+			throw new InvalidInputException("slot " + slot + " out of range: host " + host.name() + " has "
 					+ host.slots() + " slot(s), numbered from 0");
 		}
 	}
 
 	/**
-	 * For a poll that just arrived, its slot marked ready ({@link ReadySlots}): the job assigned to the slot, or the
-	 * one a pass run now assigns to it.
+	 * A poll arrives: its slot is marked ready ({@link ReadySlots}), and a job we thought ran on the slot is lost (the
+	 * agent restarted). One round trip.
+	 * @return whether queued work could run on this host, so a pass is worth running for it
 	 */
-	Optional<ClaimedJob> claimWhileReady(Host host, int slot) {
-		if (!host.takesWork()) {
-			return Optional.empty();
+	boolean arrive(Host host, int slot, Duration wait) {
+		boolean takesWork = host.takesWork();
+		ReadySlots.Arrival arrival = readySlots.arrive(host, slot, wait,
+				takesWork ? requirementSets.matching(host) : new long[0]);
+		if (!takesWork) {
+			return false;
 		}
-		// The agent asks for work on a slot we think is busy: it restarted and lost that job.
-		loseJobsOnSlot(host, slot);
-		Optional<ClaimedJob> job = take(host.id(), slot);
-		if (job.isPresent() || !anyQueuedFor(host)) {
-			return job;
+		for (long jobId : arrival.runningOnSlot()) {
+			log.warn("Host {} asked for work on slot {} while job {} ran there: the agent lost it", host.name(), slot, jobId);
+			lostAttempts.lose(jobId, "agent on " + host.name() + " restarted and lost the job", null);
 		}
-		pass.run();
-		return take(host.id(), slot);
+		return arrival.workQueued();
+	}
+
+	/**
+	 * Waits for a pass that starts after now: polls arriving together share it (one pass places on all their slots),
+	 * instead of each running a whole pass of its own. If it is slow, the poll ends empty and the agent asks again.
+	 */
+	private void awaitPass() {
+		try {
+			passes.request().get(PASS_WAIT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (TimeoutException ex) {
+			log.warn("No scheduling pass completed within {} s of a poll", PASS_WAIT_SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException ex) {
+			log.warn("Scheduling pass failed", ex.getCause());
+		}
 	}
 
 	/**
@@ -162,42 +203,76 @@ public class JobQueue {
 			.query((rs, i) -> {
 				JobSpecJson spec = json.readValue(rs.getString(5), JobSpecJson.class);
 				return new Claim(new ClaimedJob(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
-						rs.getString(6), rs.getString(7), spec.steps(), spec.env(), spec.timeoutSeconds(), spec.artifacts(),
+						cloneUrls.of(rs.getLong(3), rs.getString(6), rs.getString(9)), rs.getString(7), spec.steps(), spec.env(), spec.timeoutSeconds(), spec.artifacts(),
 						spec.junit(), heartbeatSeconds, spec.submodules() == null ? "true" : spec.submodules(),
-						gitRewrites), rs.getDouble(8));
+						gitRewrites, spec.caches(), spec.cacheScope()), rs.getDouble(8), rs.getString(10), rs.getString(11),
+						spec.roles());
 			})
-			.optional();
+			.optional()
+			.map(c -> c.gang == null ? c : c.withEnv(gangEnv(c)));
 		claim.ifPresent(c -> metrics.claimed(Duration.ofNanos((long) (c.waitedSeconds * 1e9))));
 		return claim.map(Claim::job);
 	}
 
-	private boolean anyQueuedFor(Host host) {
-		long[] sets = requirementSets.matching(host);
-		return sets.length > 0 && db.sql("select exists (select 1 from job where state = 'queued' and requires_id = any(?))")
-			.param(sets)
-			.query(Boolean.class)
-			.single();
+	/**
+	 * What a role of a multi-host job is told about its gang: {@code SNPLAB_ROLE}, {@code SNPLAB_ROLES} (space
+	 * separated, in the pipeline's order) and {@code SNPLAB_HOST_<ROLE>}, the address each role's host reported
+	 * ({@code --address}; its name if it reported none). Its peers were placed in the same pass, so each has a host.
+	 */
+	private Map<String, String> gangEnv(Claim claim) {
+		Map<String, String> env = new LinkedHashMap<>(claim.job.env());
+		env.put("SNPLAB_ROLE", claim.role);
+		env.put("SNPLAB_ROLES", String.join(" ", claim.roles == null ? List.of(claim.role) : claim.roles));
+		db.sql("""
+				select j.role, coalesce(h.address, h.name) from job j join host h on h.id = j.host_id
+				where j.run_id = ? and j.gang = ? and j.attempt = ? and j.state in ('assigned', 'running')""")
+			.params(claim.job.runId(), claim.gang, claim.job.attempt())
+			.query((rs, i) -> env.put(roleVariable(rs.getString(1)), rs.getString(2)))
+			.list();
+		return env;
 	}
 
-	/** A claimed job and how long it had waited in the queue. */
-	private record Claim(ClaimedJob job, double waitedSeconds) {
+	/** {@code SNPLAB_HOST_<ROLE>}: the role upper case, anything but letters and digits as {@code _}. */
+	static String roleVariable(String role) {
+		return "SNPLAB_HOST_" + role.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+	}
+
+	/** A claimed job and how long it had waited in the queue; for a role of a multi-host job, its gang. */
+	private record Claim(ClaimedJob job, double waitedSeconds, String gang, String role, List<String> roles) {
+
+		Claim withEnv(Map<String, String> env) {
+			ClaimedJob j = job;
+			return new Claim(new ClaimedJob(j.jobId(), j.attempt(), j.runId(), j.name(), j.repository(), j.commit(),
+					j.steps(), env, j.timeoutSeconds(), j.artifacts(), j.junit(), j.heartbeatSeconds(), j.submodules(),
+					j.gitRewrites(), j.caches(), j.cacheScope()), waitedSeconds, gang, role, roles);
+		}
 	}
 
 	/** Puts a claimed job back as if never claimed: the agent never got it (its poll had already ended). */
 	void unclaim(ClaimedJob job) {
-		db.sql("""
-				update job set state = 'queued', host_id = null, slot = null, started_at = null, lease_until = null,
-				  assigned_at = null
-				where id = ? and attempt = ? and state = 'running'""")
-			.params(job.jobId(), job.attempt())
-			.update();
-		JobNotifications.notifyAny(db);
+		transactions.executeWithoutResult(tx -> {
+			runStates.lockRunOfJob(job.jobId());
+			db.sql("""
+					update job set state = 'queued', host_id = null, slot = null, started_at = null, lease_until = null,
+					  assigned_at = null
+					where id = ? and attempt = ? and state = 'running' and gang is null""")
+				.params(job.jobId(), job.attempt())
+				.update();
+			// A role's peers may have started: the whole gang is placed again, with the next attempt.
+			db.sql("select run_id, gang from job where id = ? and attempt = ? and state = 'running' and gang is not null")
+				.params(job.jobId(), job.attempt())
+				.query((rs, i) -> Map.entry(rs.getLong(1), rs.getString(2)))
+				.optional()
+				.ifPresent(gang -> GangHolds.requeueWhole(db, gang.getKey(), gang.getValue(),
+						"a role's agent never got the job; placing every role again"));
+			JobNotifications.notifyAny(db);
+		});
 	}
 
 	/**
 	 * Renews the lease of a running attempt.
 	 * @return whether the job should be canceled
-	 * @throws RequestException 409 when the attempt is no longer this host's (lease expired, job retried elsewhere)
+	 * @throws ConflictException when the attempt is no longer this host's (lease expired, job retried elsewhere)
 	 */
 	public boolean heartbeat(long jobId, int attempt, Host host) {
 		return db.sql("""
@@ -230,6 +305,12 @@ public class JobQueue {
 	 * retried like one whose agent was lost ({@link LostAttempts}).
 	 */
 	public void finish(long jobId, int attempt, Host host, JobResult reported, String agentReason, Integer exitCode) {
+		finish(jobId, attempt, host, reported, agentReason, exitCode, null);
+	}
+
+	/** As above, with where the agent ran it: a failed {@code hold-on-failure} job keeps its host and workspace. */
+	public void finish(long jobId, int attempt, Host host, JobResult reported, String agentReason, Integer exitCode,
+			String workspace) {
 		// The steps passed but the tests didn't: the job failed, whatever the exit codes say.
 		int failedTests = reported == JobResult.PASSED && failsOnTestFailure(jobId) ? testOutcomes.failedTests(jobId, attempt) : 0;
 		JobResult result = failedTests > 0 ? JobResult.FAILED : reported;
@@ -247,7 +328,9 @@ public class JobQueue {
 				throw notOwned(jobId, attempt, host);
 			}
 			if (result != JobResult.INFRA_ERROR) {
-				lostAttempts.record(jobId, result.value(), reason, exitCode);
+				lostAttempts.record(jobId, result, reason, exitCode);
+				failureHolds.attemptEnded(jobId, attempt, host, result, workspace);
+				gangPeers.ended(jobId);
 				runStates.refresh(runId);
 				events.publishEvent(new JobChanged(jobId, runId));
 			}
@@ -282,6 +365,7 @@ public class JobQueue {
 		transactions.executeWithoutResult(tx -> {
 			long runId = runStates.lockRunOfJob(jobId);
 			cancelInLockedRun(runId, "id = ?", jobId, reason);
+			gangPeers.ended(jobId);
 			runStates.refresh(runId);
 		});
 	}
@@ -308,17 +392,6 @@ public class JobQueue {
 			.update();
 	}
 
-	private void loseJobsOnSlot(Host host, int slot) {
-		List<Long> stale = db.sql("select id from job where host_id = ? and slot = ? and state = 'running'")
-			.params(host.id(), slot)
-			.query(Long.class)
-			.list();
-		for (long jobId : stale) {
-			log.warn("Host {} asked for work on slot {} while job {} ran there: the agent lost it", host.name(), slot, jobId);
-			lostAttempts.lose(jobId, "agent on " + host.name() + " restarted and lost the job", null);
-		}
-	}
-
 	private boolean failsOnTestFailure(long jobId) {
 		return db.sql("select coalesce(cast(spec ->> 'failOnTestFailure' as boolean), true) from job where id = ?")
 			.param(jobId)
@@ -334,8 +407,8 @@ public class JobQueue {
 			.single() > 0;
 	}
 
-	private static RequestException notOwned(long jobId, int attempt, Host host) {
-		return RequestException.conflict("job " + jobId + " attempt " + attempt + " is not running on host "
+	private static ConflictException notOwned(long jobId, int attempt, Host host) {
+		return new ConflictException("job " + jobId + " attempt " + attempt + " is not running on host "
 				+ host.name() + " (its lease expired or it was retried, canceled or finished)");
 	}
 }

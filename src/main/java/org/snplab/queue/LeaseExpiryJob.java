@@ -1,12 +1,14 @@
 package org.snplab.queue;
 
 import java.util.List;
+import java.util.Map;
 
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.snplab.hosts.HostHeartbeats;
 import org.snplab.hosts.HostRegistry;
 
 import org.springframework.dao.DataAccessException;
@@ -27,14 +29,18 @@ class LeaseExpiryJob implements Job {
 
 	private final LostAttempts lostAttempts;
 
-	private final HostRegistry hosts;
+	private final HostHeartbeats heartbeats;
 
 	private final LeaseGrace grace;
 
-	LeaseExpiryJob(JdbcClient db, LostAttempts lostAttempts, HostRegistry hosts, LeaseGrace grace) {
+	private final HostRegistry hosts;
+
+	LeaseExpiryJob(JdbcClient db, LostAttempts lostAttempts, HostHeartbeats heartbeats, LeaseGrace grace,
+			HostRegistry hosts) {
 		this.db = db;
-		this.lostAttempts = lostAttempts;
 		this.hosts = hosts;
+		this.lostAttempts = lostAttempts;
+		this.heartbeats = heartbeats;
 		this.grace = grace;
 	}
 
@@ -54,22 +60,28 @@ class LeaseExpiryJob implements Job {
 			return;
 		}
 		expire(expired);
-		hosts.markSilentHostsOffline();
+		heartbeats.markSilentHostsOffline();
 	}
 
 	private List<Expired> expiredLeases() {
-		return db.sql("""
-				select j.id, h.id, h.name from job j join host h on h.id = j.host_id
-				where j.state = 'running' and j.lease_until < now()""")
-			.query((rs, i) -> new Expired(rs.getLong(1), rs.getLong(2), rs.getString(3)))
+		record Lease(long jobId, long hostId) {
+		}
+		List<Lease> expired = db.sql("""
+				select id, host_id from job where state = 'running' and lease_until < now() and host_id is not null""")
+			.query((rs, i) -> new Lease(rs.getLong(1), rs.getLong(2)))
 			.list();
+		Map<Long, String> names = hosts.names(expired.stream().map(Lease::hostId).toList());
+		return expired.stream()
+			.filter(lease -> names.containsKey(lease.hostId()))
+			.map(lease -> new Expired(lease.jobId(), lease.hostId(), names.get(lease.hostId())))
+			.toList();
 	}
 
 	private void expire(List<Expired> expired) {
 		for (Expired job : expired) {
 			log.warn("Job {} lost its lease on host {}: the agent stopped heartbeating", job.jobId, job.hostName);
 			lostAttempts.lose(job.jobId, "agent on " + job.hostName + " stopped heartbeating (lease expired)", null);
-			hosts.markOffline(job.hostId);
+			heartbeats.markOffline(job.hostId);
 		}
 	}
 

@@ -7,8 +7,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.snplab.hosts.Host;
-import org.snplab.hosts.HostRegistry;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -16,7 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * The queue's numbers for the lab's monitoring ({@code /actuator/prometheus}): jobs queued and running, runs waiting
  * for approval, queued jobs no enabled host can ever run (worth an alert: a pipeline asks for hardware the lab
- * hasn't got, or every such host is disabled), how long jobs wait to be claimed, and how attempts end. The counts
+ * hasn't got, or every such host is disabled), how long jobs wait to be claimed, how attempts end, and how many
+ * scheduling passes ran. The counts
  * are read from PostgreSQL, through partial indexes, when scraped.
  */
 @Component
@@ -24,22 +23,21 @@ class QueueMetrics {
 
 	private final JdbcClient db;
 
-	private final RequirementSets requirementSets;
-
-	private final HostRegistry hosts;
+	private final UnmatchedJobsCheck unmatched;
 
 	private final MeterRegistry registry;
 
 	private final Timer waits;
 
-	QueueMetrics(JdbcClient db, RequirementSets requirementSets, HostRegistry hosts, MeterRegistry registry) {
+	private final Counter passes;
+
+	QueueMetrics(JdbcClient db, UnmatchedJobsCheck unmatched, MeterRegistry registry) {
 		this.db = db;
-		this.requirementSets = requirementSets;
-		this.hosts = hosts;
+		this.unmatched = unmatched;
 		this.registry = registry;
-		for (String state : List.of("queued", "running")) {
+		for (JobState state : List.of(JobState.QUEUED, JobState.RUNNING)) {
 			Gauge.builder("snplab.jobs", () -> jobsIn(state))
-				.tag("state", state)
+				.tag("state", state.value())
 				.description("Jobs queued or running now")
 				.register(registry);
 		}
@@ -54,22 +52,34 @@ class QueueMetrics {
 			.publishPercentileHistogram()
 			.maximumExpectedValue(Duration.ofHours(12))
 			.register(registry);
+		this.passes = Counter.builder("snplab.scheduling.passes")
+			.description("Scheduling passes run by this server instance")
+			.register(registry);
+	}
+
+	void passRan() {
+		passes.increment();
+	}
+
+	/** Passes this instance has run since it started. */
+	long passesRun() {
+		return (long) passes.count();
 	}
 
 	void claimed(Duration waited) {
 		waits.record(waited);
 	}
 
-	void attemptEnded(String result) {
+	void attemptEnded(JobResult result) {
 		Counter.builder("snplab.job.attempts")
-			.tag("result", result)
+			.tag("result", result.value())
 			.description("Job attempts ended, by result")
 			.register(registry)
 			.increment();
 	}
 
-	private long jobsIn(String state) {
-		return db.sql("select count(*) from job where state = ?").param(state).query(Long.class).single();
+	private long jobsIn(JobState state) {
+		return db.sql("select count(*) from job where state = ?").param(state.value()).query(Long.class).single();
 	}
 
 	private long runsAwaitingApproval() {
@@ -77,16 +87,6 @@ class QueueMetrics {
 	}
 
 	private long unmatchedJobs() {
-		List<Host> enabled = hosts.findAll().stream().filter(Host::enabled).toList();
-		return db.sql("select requires_id, count(*) from job where state = 'queued' group by requires_id")
-			.query((rs, i) -> {
-				var requires = requirementSets.get(rs.getLong(1));
-				boolean runnable = enabled.stream().anyMatch(host -> requires.matches(host.facts(), host.labels()));
-				return runnable ? 0L : rs.getLong(2);
-			})
-			.list()
-			.stream()
-			.mapToLong(Long::longValue)
-			.sum();
+		return unmatched.unmatched().stream().mapToLong(JobsUnmatched::jobs).sum();
 	}
 }

@@ -21,4 +21,14 @@ class QueueSchedules {
 	Trigger leaseExpiryTrigger(JobDetail leaseExpiryJob, SnplabProperties properties) {
 		return Every.trigger(leaseExpiryJob, properties.queue().leaseCheckInterval());
 	}
+
+	@Bean
+	JobDetail unmatchedJobsJob() {
+		return Every.job(UnmatchedJobsCheck.CheckJob.class, "queue", "unmatched-jobs");
+	}
+
+	@Bean
+	Trigger unmatchedJobsTrigger(JobDetail unmatchedJobsJob) {
+		return Every.trigger(unmatchedJobsJob, java.time.Duration.ofMinutes(5));
+	}
 }

@@ -53,22 +53,29 @@ class RequirementSets {
 		return byId.getOrDefault(id, Requirements.none());
 	}
 
-	/** Ids of the sets this host satisfies, recomputed when its facts or labels change or new sets appear. */
+	/**
+	 * Ids of the sets this host satisfies, recomputed when its facts, labels or health change or new sets appear.
+	 * Every host carries the label {@code snplab.health-check=<its name>}, so its health check matches it alone; a
+	 * host that doesn't {@link Host#admitsJobs admit jobs} (bad, or not checked yet) matches only that.
+	 */
 	long[] matching(Host host) {
+		boolean admits = host.health().admitsJobs();
 		HostMatches cached = matchesByHost.get(host.id());
 		if (cached != null && cached.facts.equals(host.facts()) && cached.labels.equals(host.labels())
-				&& cached.version == version.get()) {
+				&& cached.admits == admits && cached.version == version.get()) {
 			return cached.ids;
 		}
 		long seen = version.get();
+		String healthCheck = Host.HEALTH_CHECK_LABEL + "=" + host.name();
+		Map<String, String> labels = host.matchLabels();
 		List<Long> ids = new ArrayList<>();
 		byId.forEach((id, requirements) -> {
-			if (requirements.matches(host.facts(), host.labels())) {
+			if ((admits || requirements.labels().contains(healthCheck)) && requirements.matches(host.facts(), labels)) {
 				ids.add(id);
 			}
 		});
 		long[] result = ids.stream().mapToLong(Long::longValue).sorted().toArray();
-		matchesByHost.put(host.id(), new HostMatches(host.facts(), host.labels(), seen, result));
+		matchesByHost.put(host.id(), new HostMatches(host.facts(), host.labels(), admits, seen, result));
 		return result;
 	}
 
@@ -87,6 +94,7 @@ class RequirementSets {
 		}
 	}
 
-	private record HostMatches(Map<String, String> facts, Map<String, String> labels, long version, long[] ids) {
+	private record HostMatches(Map<String, String> facts, Map<String, String> labels, boolean admits, long version,
+			long[] ids) {
 	}
 }

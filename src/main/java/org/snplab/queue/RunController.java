@@ -1,12 +1,15 @@
 package org.snplab.queue;
 
 import java.net.URI;
+import java.security.Principal;
 
-import org.snplab.RequestException;
+import org.snplab.InvalidInputException;
 import org.snplab.git.GitRepositories;
 import org.snplab.pipeline.Pipeline;
 import org.snplab.pipeline.PipelineException;
 import org.snplab.pipeline.PipelineParser;
+import org.snplab.repositories.Repositories;
+import org.snplab.repositories.Repository;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,31 +32,46 @@ class RunController {
 
 	private final JobQueue queue;
 
-	RunController(GitRepositories git, RunService runs, RunViews views, JobQueue queue) {
+	private final Repositories repositories;
+
+	RunController(GitRepositories git, RunService runs, RunViews views, JobQueue queue, Repositories repositories) {
+		this.repositories = repositories;
 		this.git = git;
 		this.runs = runs;
 		this.views = views;
 		this.queue = queue;
 	}
 
-	@PostMapping("/api/runs")
-	ResponseEntity<RunViews.RunView> submit(@RequestBody SubmitRequest request) {
-		if (request.repository() == null || request.repository().isBlank() || request.ref() == null || request.ref().isBlank()) {
-			throw RequestException.badRequest("both \"repository\" (a clone URL) and \"ref\" (a branch, tag or commit) are required");
+	/** {@code owner/name} of a repository snplab serves: its clone URL; anything else is taken as a clone URL. */
+	private String cloneUrl(String repository) {
+		if (repository.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
+			return repositories.find(repository).map(Repository::cloneUrl).orElseThrow(() -> new InvalidInputException(
+					"no repository " + repository + " is served here (see /api/repositories); or give its clone URL"));
 		}
-		String commit = git.resolve(request.repository(), request.ref());
+		return repository;
+	}
+
+	@PostMapping("/api/runs")
+	ResponseEntity<RunViews.RunView> submit(@RequestBody SubmitRequest request, Principal user) {
+		if (request.repository() == null || request.repository().isBlank() || request.ref() == null || request.ref().isBlank()) {
+			throw new InvalidInputException("both \"repository\" (a clone URL, or owner/name of a repository snplab "
+					+ "serves) and \"ref\" (a branch, tag or commit) are required");
+		}
+		String cloneUrl = cloneUrl(request.repository().strip());
+		String commit = git.resolve(cloneUrl, request.ref());
 		String text = request.pipeline() != null ? request.pipeline()
-				: git.readFile(request.repository(), commit, PIPELINE_FILE)
-					.orElseThrow(() -> RequestException.badRequest("no " + PIPELINE_FILE + " in " + request.repository()
+				: git.readFile(cloneUrl, commit, PIPELINE_FILE)
+					.orElseThrow(() -> new InvalidInputException("no " + PIPELINE_FILE + " in " + request.repository()
 							+ " at " + commit + " (" + request.ref() + "): nothing to run"));
 		Pipeline pipeline;
 		try {
 			pipeline = PipelineParser.parse(text);
 		}
 		catch (PipelineException ex) {
-			throw RequestException.badRequest(ex.getMessage() + " (" + request.repository() + " at " + commit + ")");
+			throw new InvalidInputException(ex.getMessage() + " (" + request.repository() + " at " + commit + ")");
 		}
-		long id = runs.queue(new RunService.Origin(request.repository(), request.ref(), commit, "api"), pipeline);
+		long id = runs.queue(new RunService.Origin(cloneUrl, request.ref(), commit, "api"), pipeline);
+		runs.requestedBy(id, user);
 		return ResponseEntity.created(URI.create("/api/runs/" + id)).body(views.run(id));
 	}
 
@@ -87,8 +105,9 @@ class RunController {
 
 	/** A new run of the jobs that didn't pass; 201 with the new run. */
 	@PostMapping("/api/runs/{id}/retry")
-	ResponseEntity<RunViews.RunView> retry(@PathVariable long id) {
+	ResponseEntity<RunViews.RunView> retry(@PathVariable long id, Principal user) {
 		long retryId = runs.retryFailed(id);
+		runs.requestedBy(retryId, user);
 		return ResponseEntity.created(URI.create("/api/runs/" + retryId)).body(views.run(retryId));
 	}
 

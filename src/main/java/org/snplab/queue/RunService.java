@@ -1,16 +1,25 @@
 package org.snplab.queue;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import org.snplab.git.CloneUrls;
+import org.snplab.hosts.Host;
 import org.snplab.pipeline.JobSpec;
 import org.snplab.pipeline.Pipeline;
+import org.snplab.pipeline.Requirements;
 import org.snplab.scheduler.Resources;
 import org.snplab.scheduler.SchedulerProperties;
 import org.snplab.scheduler.SchedulingPolicy;
+import org.snplab.secrets.SecretEncryptor;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.snplab.RequestException;
+import org.snplab.ConflictException;
+import org.snplab.InvalidInputException;
+import org.snplab.NotFoundException;
+import org.snplab.RefusedException;
 import org.snplab.SnplabProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,9 +44,12 @@ public class RunService {
 
 	private final SchedulerProperties scheduler;
 
+	private final RunCloneUrls cloneUrls;
+
 	RunService(JdbcClient db, RequirementSets requirementSets, JsonMapper json, SnplabProperties properties,
-			RunStates runStates, ApplicationEventPublisher events, SchedulerProperties scheduler) {
+			RunStates runStates, ApplicationEventPublisher events, SchedulerProperties scheduler, RunCloneUrls cloneUrls) {
 		this.scheduler = scheduler;
+		this.cloneUrls = cloneUrls;
 		this.db = db;
 		this.requirementSets = requirementSets;
 		this.json = json;
@@ -65,6 +77,13 @@ public class RunService {
 				case "push" -> "push";
 				default -> "api";
 			}, null, true);
+		}
+	}
+
+	/** Who asked for an API run or a retry: a failed {@code hold-on-failure} job holds its host for them. */
+	public void requestedBy(long runId, java.security.Principal user) {
+		if (user != null) {
+			db.sql("update run set requested_by = ? where id = ?").params(user.getName(), runId).update();
 		}
 	}
 
@@ -114,17 +133,21 @@ public class RunService {
 		refusal(runId).ifPresent(ex -> {
 			throw ex;
 		});
-		Origin origin = db.sql("select repository, ref, commit_sha from run where id = ?")
+		Origin origin = db.sql("select repository, clone_url_secret, ref, commit_sha from run where id = ?")
 			.param(runId)
-			.query((rs, i) -> new Origin(rs.getString(1), rs.getString(2), rs.getString(3), "retry"))
+			.query((rs, i) -> new Origin(cloneUrls.of(runId, rs.getString(1), rs.getString(2)), rs.getString(3),
+					rs.getString(4), "retry"))
 			.single();
-		long retryId = insertRun(origin, "queued", null, runId);
+		long retryId = insertRun(origin, RunState.QUEUED, null, runId);
 		// A retry is the API class; its jobs keep their resources, capped priority and the author's fair share.
+		// A multi-host job is retried whole: every role of one whose role did not pass.
 		List<long[]> jobs = db.sql("insert into job (run_id, name, state, requires_id, spec, priority, max_attempts, "
-				+ "memory_mb, cpus, priority_class, repository, author) "
+				+ "memory_mb, cpus, priority_class, repository, author, gang, role) "
 				+ "select ?, name, 'queued', requires_id, spec, priority, max_attempts, memory_mb, cpus, 'api', repository, "
-				+ "author from job "
-				+ "where run_id = ? and state = 'finished' and result in " + RETRYABLE + " order by id returning id, requires_id")
+				+ "author, gang, role from job j "
+				+ "where run_id = ? and state = 'finished' and (result in " + RETRYABLE + " or gang in ("
+				+ "select gang from job where run_id = j.run_id and gang is not null and result in " + RETRYABLE + ")) "
+				+ "order by id returning id, requires_id")
 			.params(retryId, runId)
 			.query((rs, i) -> new long[] { rs.getLong(1), rs.getLong(2) })
 			.list();
@@ -144,36 +167,46 @@ public class RunService {
 		return refusal(runId).map(RuntimeException::getMessage);
 	}
 
-	private Optional<RequestException> refusal(long runId) {
-		String state = db.sql("select state from run where id = ?")
+	private Optional<RefusedException> refusal(long runId) {
+		record Stored(String trigger, RunState state) {
+		}
+		Stored run = db.sql("select trigger, state from run where id = ?")
 			.param(runId)
-			.query(String.class)
+			.query((rs, i) -> new Stored(rs.getString(1), RunState.of(rs.getString(2))))
 			.optional()
-			.orElseThrow(() -> RequestException.notFound("no run with id " + runId));
-		if (state.equals("waiting") || state.equals("queued") || state.equals("running")) {
-			return Optional.of(RequestException.conflict("run " + runId + " is still " + state + ": retry it once it finished"));
+			.orElseThrow(() -> new NotFoundException("no run with id " + runId));
+		if (HEALTH_CHECK.equals(run.trigger())) {
+			return Optional.of(new InvalidInputException("run " + runId
+					+ " is a host's health check: check again with POST /api/hosts/{id}/health-check"));
+		}
+		RunState state = run.state();
+		if (state.unfinished()) {
+			return Optional.of(new ConflictException("run " + runId + " is still " + state + ": retry it once it finished"));
 		}
 		boolean any = db.sql("select count(*) from job where run_id = ? and state = 'finished' and result in " + RETRYABLE)
 			.param(runId)
 			.query(Integer.class)
 			.single() > 0;
-		return any ? Optional.empty() : Optional.of(RequestException.badRequest("run " + runId + " has no failed jobs to retry"));
+		return any ? Optional.empty()
+				: Optional.of(new InvalidInputException("run " + runId + " has no failed jobs to retry"));
 	}
 
 	private long insert(Origin origin, Pipeline pipeline, boolean held) {
-		long runId = insertRun(origin, held ? "waiting" : "queued", null, null);
+		long runId = insertRun(origin, held ? RunState.WAITING : RunState.QUEUED, null, null);
 		for (JobSpec job : pipeline.jobs()) {
 			long setId = requirementSets.idFor(job.requires());
 			Resources defaults = scheduler.defaultResources().resources();
 			long jobId = db.sql("""
 					insert into job (run_id, name, state, requires_id, spec, priority, max_attempts, memory_mb, cpus,
-					  priority_class, repository, author)
-					values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?) returning id""")
-				.params(runId, job.name(), held ? "held" : "queued", setId, json.writeValueAsString(JobSpecJson.of(job)),
+					  priority_class, repository, author, gang, role)
+					values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id""")
+				.params(runId, job.name(), (held ? JobState.HELD : JobState.QUEUED).value(), setId, json.writeValueAsString(JobSpecJson.of(job, CacheScopes.of(origin))),
 						SchedulingPolicy.effectivePriority(job.priority(), origin.trusted(), scheduler.untrustedPriorityCap()),
 						properties.queue().maxAttempts(), job.memoryMb() != null ? job.memoryMb() : defaults.memoryMb(),
-						job.cpus() != null ? job.cpus() : defaults.cpus(), origin.priorityClass(), origin.repository(),
-						"pull-request".equals(origin.priorityClass()) ? origin.author() : null)
+						job.cpus() != null ? job.cpus() : defaults.cpus(), origin.priorityClass(),
+						CloneUrls.withoutCredentials(origin.repository()),
+						"pull-request".equals(origin.priorityClass()) ? origin.author() : null,
+						job.gang() == null ? null : job.gang().name(), job.gang() == null ? null : job.gang().role())
 				.query(Long.class)
 				.single();
 			events.publishEvent(new JobChanged(jobId, runId));
@@ -184,17 +217,49 @@ public class RunService {
 		return runId;
 	}
 
+	/** The trigger and priority class of a host's health check. */
+	public static final String HEALTH_CHECK = "health";
+
+	/**
+	 * Queues a host's health check: a run of one job named {@code health-check} without a repository (its steps run
+	 * in an empty workspace), pinned to the host by its {@link Host#HEALTH_CHECK_LABEL} label, in the
+	 * {@code health} priority class, holding no memory or cpus. It is tried once: a lost attempt is a failed check.
+	 * Health checks count toward no repository's fair share and post no commit status (no GitHub run).
+	 *
+	 * @return the job's id
+	 */
+	@Transactional
+	public long queueHealthCheck(String hostName, List<String> steps, Duration timeout) {
+		Origin origin = new Origin("", "health-check/" + hostName, "", HEALTH_CHECK, HEALTH_CHECK, null, true);
+		long runId = insertRun(origin, RunState.QUEUED, null, null);
+		JobSpec job = new JobSpec("health-check",
+				new Requirements(List.of(), List.of(Host.HEALTH_CHECK_LABEL + "=" + hostName)), timeout, 0, Map.of(),
+				steps, List.of(), List.of(), 0L, 0, false, "false");
+		long setId = requirementSets.idFor(job.requires());
+		long jobId = db.sql("""
+				insert into job (run_id, name, state, requires_id, spec, priority, max_attempts, memory_mb, cpus,
+				  priority_class, repository, author)
+				values (?, ?, 'queued', ?, ?::jsonb, 0, 1, 0, 0, ?, '', null) returning id""")
+			.params(runId, job.name(), setId, json.writeValueAsString(JobSpecJson.of(job, "none")), HEALTH_CHECK)
+			.query(Long.class)
+			.single();
+		events.publishEvent(new JobChanged(jobId, runId));
+		JobNotifications.notifyQueued(db, setId);
+		return jobId;
+	}
+
 	/** Records a run that could not start, e.g. an invalid pipeline file; nothing is queued. */
 	@Transactional
 	public long fail(Origin origin, String error) {
-		return insertRun(origin, "error", error, null);
+		return insertRun(origin, RunState.ERROR, error, null);
 	}
 
-	private long insertRun(Origin origin, String state, String error, Long retryOf) {
+	private long insertRun(Origin origin, RunState state, String error, Long retryOf) {
 		return db.sql("""
-				insert into run (repository, ref, commit_sha, trigger, state, error, finished_at, retry_of, priority_class, author)
-				values (?, ?, ?, ?, ?, ?, case when ? = 'error' then now() end, ?, ?, ?) returning id""")
-			.params(origin.repository(), origin.ref(), origin.commitSha(), origin.trigger(), state, error, state, retryOf,
+				insert into run (repository, clone_url_secret, ref, commit_sha, trigger, state, error, finished_at, retry_of,
+				  priority_class, author)
+				values (?, ?, ?, ?, ?, ?, ?, case when ? = 'error' then now() end, ?, ?, ?) returning id""")
+			.params(CloneUrls.withoutCredentials(origin.repository()), cloneUrls.secretOf(origin.repository()), origin.ref(), origin.commitSha(), origin.trigger(), state.value(), error, state.value(), retryOf,
 					origin.priorityClass(), origin.author())
 			.query(Long.class)
 			.single();

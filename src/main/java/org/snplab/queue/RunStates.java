@@ -1,6 +1,6 @@
 package org.snplab.queue;
 
-import org.snplab.RequestException;
+import org.snplab.NotFoundException;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -23,7 +23,7 @@ class RunStates {
 			.param(jobId)
 			.query(Long.class)
 			.optional()
-			.orElseThrow(() -> RequestException.notFound("no job with id " + jobId));
+			.orElseThrow(() -> new NotFoundException("no job with id " + jobId));
 	}
 
 	void lockRun(long runId) {
@@ -31,7 +31,7 @@ class RunStates {
 			.param(runId)
 			.query(Long.class)
 			.optional()
-			.orElseThrow(() -> RequestException.notFound("no run with id " + runId));
+			.orElseThrow(() -> new NotFoundException("no run with id " + runId));
 	}
 
 	/** waiting while held for approval, queued or running while a job is unfinished; then passed, failed or canceled. */

@@ -19,12 +19,14 @@ import org.snplab.hosts.HostRegistry;
 import org.snplab.scheduler.Candidate;
 import org.snplab.scheduler.Capacities;
 import org.snplab.scheduler.FairShare;
+import org.snplab.scheduler.Gang;
 import org.snplab.scheduler.HostSummary;
 import org.snplab.scheduler.Placement;
 import org.snplab.scheduler.Resources;
 import org.snplab.scheduler.SchedulerProperties;
 import org.snplab.scheduler.SchedulingPolicy;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -69,9 +71,16 @@ public class SchedulingPass {
 
 	private final Clock clock;
 
+	private final HostVersions knownHosts;
+
+	private final GangHolds gangHolds;
+
+	private final ApplicationEventPublisher events;
+
 	SchedulingPass(JdbcClient db, TransactionTemplate transactions, HostRegistry hosts, RequirementSets requirementSets,
-			FairShareUsage usage, SchedulerProperties properties, Clock clock) {
+			FairShareUsage usage, SchedulerProperties properties, Clock clock, ApplicationEventPublisher events) {
 		this.db = db;
+		this.events = events;
 		this.transactions = transactions;
 		this.hosts = hosts;
 		this.requirementSets = requirementSets;
@@ -79,58 +88,92 @@ public class SchedulingPass {
 		this.properties = properties;
 		this.policy = properties.policy();
 		this.clock = clock;
+		this.knownHosts = new HostVersions(hosts);
+		this.gangHolds = new GangHolds(db, properties.gangWait(), AVOID_HOST_FOR);
 	}
 
-	/** @return the placements made */
+	/**
+	 * Summarise the hosts; health checks due are queued as jobs of their own by {@code HealthSchedules} and placed
+	 * here like any job (class {@code health}, first); then multi-host jobs and single jobs in policy order; then
+	 * queue timeouts.
+	 *
+	 * @return the placements made
+	 */
 	public List<Placement> run() {
 		return transactions.execute(tx -> {
 			db.sql("select pg_advisory_xact_lock(?)").param(LOCK).query((rs, i) -> 1).list();
 			Instant now = clock.instant();
-			List<HostSummary> fleet = summariseHosts();
-			List<Placement> placements = assignSingleJobs(fleet, now);
-			requeueUntakenAssignments(now);
+			boolean gangsWaiting = gangHolds.any();
+			List<HostSummary> fleet = summariseHosts(gangsWaiting);
+			List<Gang> gangs = gangsWaiting ? multiHostJobs(now) : List.of();
+			List<Placement> placements = jobsInPolicyOrder(fleet, gangs, now);
+			requeueUntakenAssignments(now, gangsWaiting);
 			return placements;
 		});
 	}
 
+	/** The multi-host jobs whose every role is queued, with the hosts each holds; holds that ran out released. */
+	private List<Gang> multiHostJobs(Instant now) {
+		return gangHolds.queued(now);
+	}
+
 	/**
 	 * Hosts that take work and have a slot whose agent is asking for work, with what their jobs hold now. Hosts
-	 * nobody polls for can't be given a job, so they aren't read. The ready slots stay locked until the pass
-	 * commits: a poll that ends meanwhile waits, then finds the job the pass gave it ({@link JobQueue#claim}).
+	 * nobody polls for can't be given a job, so they aren't read, unless a multi-host job waits ({@code everyHost}):
+	 * it may hold a busy host until its jobs end. A host's facts and labels are read again only when its row or its
+	 * reservation changed ({@link HostVersions}).
 	 */
-	private List<HostSummary> summariseHosts() {
+	private List<HostSummary> summariseHosts(boolean everyHost) {
 		Map<Long, List<Integer>> polling = new HashMap<>();
-		db.sql("""
-				select p.host_id, p.slot from slot_poll p join host h on h.id = p.host_id
-				where p.ready_until > ? and h.enabled and h.mode = 'active' and h.removed_at is null
-				for key share of p""")
+		db.sql("select host_id, slot from slot_poll where ready_until > ?")
 			.param(Timestamp.from(clock.instant()))
 			.query((rs, i) -> polling.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getInt(2)))
 			.list();
-		if (polling.isEmpty()) {
+		if (polling.isEmpty() && !everyHost) {
+			return List.of();
+		}
+		// By primary key, not joined: however the planner guesses, the pass never walks hosts nobody polls for.
+		Map<Long, String> versions = new HashMap<>();
+		Map<Long, Instant> lastAssigned = new HashMap<>();
+		// A host's version is its row's, and its reservation's with whether it still holds now: a reservation made,
+		// changed, released or run out makes the pass read the host again.
+		db.sql("""
+				select h.id, h.xmin::text || coalesce('/' || r.xmin::text || '/' || (r.reserved_until > :now)::text, ''),
+				  h.last_assigned_at
+				from host h left join host_reservation r on r.host_id = h.id
+				where %s and h.enabled and h.mode = 'active' and h.removed_at is null"""
+				.formatted(everyHost ? "true" : "h.id = any(:ids)"))
+			.param("now", Timestamp.from(clock.instant()))
+			.param("ids", ids(polling.keySet()))
+			.query((rs, i) -> {
+				long id = rs.getLong(1);
+				versions.put(id, rs.getString(2));
+				Timestamp last = rs.getTimestamp(3);
+				if (last != null) {
+					lastAssigned.put(id, last.toInstant());
+				}
+				return null;
+			})
+			.list();
+		if (versions.isEmpty()) {
 			return List.of();
 		}
 		Map<Long, Busy> busy = new HashMap<>();
 		db.sql("""
 				select host_id, sum(memory_mb), sum(cpus), count(*), array_agg(slot) from job
 				where state in ('assigned', 'running') and host_id = any(?) group by host_id""")
-			.param(ids(polling.keySet()))
+			.param(ids(versions.keySet()))
 			.query((rs, i) -> busy.put(rs.getLong(1), new Busy(new Resources(rs.getLong(2), rs.getInt(3)), rs.getInt(4),
 					slots(rs.getArray(5)))))
 			.list();
-		Map<Long, Instant> lastAssigned = new HashMap<>();
-		db.sql("select id, last_assigned_at from host where id = any(?) and last_assigned_at is not null")
-			.param(ids(polling.keySet()))
-			.query((rs, i) -> lastAssigned.put(rs.getLong(1), rs.getTimestamp(2).toInstant()))
-			.list();
 		List<HostSummary> fleet = new ArrayList<>();
 		long reserve = properties.hostReserve().memoryMb();
-		for (Host host : hosts.findAll(ids(polling.keySet()))) {
+		for (Host host : knownHosts.current(versions)) {
 			if (!host.takesWork()) {
 				continue;
 			}
 			Busy now = busy.getOrDefault(host.id(), Busy.NONE);
-			List<Integer> ready = polling.get(host.id()).stream()
+			List<Integer> ready = polling.getOrDefault(host.id(), List.of()).stream()
 				.filter(slot -> slot < host.slots() && !now.slots.contains(slot))
 				.sorted()
 				.toList();
@@ -139,30 +182,38 @@ public class SchedulingPass {
 				matches.add(set);
 			}
 			fleet.add(new HostSummary(host.id(), host.name(), matches, Capacities.of(host.facts(), reserve), now.inUse,
-					host.slots(), now.jobs, ready, lastAssigned.get(host.id())));
+					host.slots(), now.jobs, ready, lastAssigned.get(host.id()), host.facts()));
 		}
 		return fleet;
 	}
 
-	/** Reads the heads of the queue the ready hosts could run, lets the policy decide, writes its placements. */
-	private List<Placement> assignSingleJobs(List<HostSummary> fleet, Instant now) {
+	/**
+	 * Reads the heads of the queue the ready hosts could run, lets the policy decide where they and the waiting
+	 * multi-host jobs go, writes its placements (a gang's all or none) and the hosts the gangs hold.
+	 */
+	private List<Placement> jobsInPolicyOrder(List<HostSummary> fleet, List<Gang> gangs, Instant now) {
 		int free = fleet.stream().mapToInt(h -> Math.min(h.readySlots().size(), h.slots() - h.jobs())).sum();
 		Set<Long> sets = new LinkedHashSet<>();
 		fleet.stream().filter(h -> !h.readySlots().isEmpty()).forEach(h -> sets.addAll(h.matches()));
-		if (free <= 0 || sets.isEmpty()) {
+		List<Candidate> candidates = free <= 0 || sets.isEmpty() ? List.of()
+				: candidates(sets, Math.min(free + SPARE_HEADS, MAX_HEADS), now);
+		if (candidates.isEmpty() && gangs.isEmpty()) {
 			return List.of();
 		}
-		List<Candidate> candidates = candidates(sets, Math.min(free + SPARE_HEADS, MAX_HEADS), now);
-		if (candidates.isEmpty()) {
-			return List.of();
-		}
-		List<String> repositories = candidates.stream().map(Candidate::repository).distinct().toList();
-		List<String> authors = candidates.stream().map(Candidate::author).filter(a -> a != null).distinct().toList();
+		List<Candidate> all = new ArrayList<>(candidates);
+		gangs.forEach(g -> all.addAll(g.roles()));
+		List<String> repositories = all.stream().map(Candidate::repository).distinct().toList();
+		List<String> authors = all.stream().map(Candidate::author).filter(a -> a != null).distinct().toList();
 		// Fair share only orders jobs of different repositories or authors: with one of each, it needn't be read.
 		FairShare share = repositories.size() <= 1 && authors.size() <= 1 ? FairShare.none()
 				: usage.of(repositories, authors);
-		List<Placement> placements = policy.place(fleet, candidates, share, now).placements();
-		return write(placements, now);
+		SchedulingPolicy.Plan plan = policy.place(fleet, candidates, gangs, share, now);
+		List<Placement> placements = write(plan.placements(), now);
+		if (!gangs.isEmpty()) {
+			placements = gangHolds.keepWhole(placements, gangs);
+			gangHolds.record(plan, gangs, now);
+		}
+		return placements;
 	}
 
 	// The fair-share groups (class, repository, author) with queued jobs in one requirement set, found by skipping
@@ -179,7 +230,7 @@ public class SchedulingPass {
 			)
 			select c.* from groups g cross join lateral (
 			  select id, requires_id, memory_mb, cpus, priority_class, priority, repository, author, avoid_host, queued_at
-			  from job where state = 'queued' and requires_id = :set and queue_group = g.queue_group
+			  from job where state = 'queued' and requires_id = :set and queue_group = g.queue_group and gang is null
 			  order by priority desc, id limit :heads) c
 			where g.queue_group is not null""";
 
@@ -201,7 +252,12 @@ public class SchedulingPass {
 		return candidates;
 	}
 
-	/** Assigns in one statement; the NOTIFYs go out when the pass commits. */
+	/**
+	 * Assigns, records when each chosen host was last given a job and NOTIFYs it, all in one statement (a pass placing
+	 * a hundred jobs costs one round trip to write them, like a pass placing one); the NOTIFYs go out at commit. Only
+	 * the chosen slots are locked, and only if still ready: a poll that ends meanwhile waits for the commit, then finds
+	 * its job ({@link JobQueue#answered}); a slot whose poll ended before is skipped and its job stays queued.
+	 */
 	private List<Placement> write(List<Placement> placements, Instant now) {
 		if (placements.isEmpty()) {
 			return placements;
@@ -210,22 +266,31 @@ public class SchedulingPass {
 		long[] hostIds = placements.stream().mapToLong(Placement::hostId).toArray();
 		int[] slots = placements.stream().mapToInt(Placement::slot).toArray();
 		Set<Long> assigned = new HashSet<>(db.sql("""
-				update job j set state = 'assigned', host_id = v.host, slot = v.slot, assigned_at = :now
-				from unnest(cast(:jobs as bigint[]), cast(:hosts as bigint[]), cast(:slots as int[])) as v(id, host, slot)
-				where j.id = v.id and j.state = 'queued'
-				returning j.id""")
+				with v as (
+				  select * from unnest(cast(:jobs as bigint[]), cast(:hosts as bigint[]), cast(:slots as int[])) as v(id, host, slot)
+				), still_ready as (
+				  select p.host_id, p.slot from slot_poll p join v on p.host_id = v.host and p.slot = v.slot
+				  where p.ready_until > :now
+				  for share of p
+				), assigned as (
+				  update job j set state = 'assigned', host_id = v.host, slot = v.slot, assigned_at = :now
+				  from v join still_ready r on r.host_id = v.host and r.slot = v.slot
+				  where j.id = v.id and j.state = 'queued'
+				  returning j.id, j.host_id
+				), chosen as (
+				  update host set last_assigned_at = :now where id in (select host_id from assigned) returning id
+				), notified as (
+				  select pg_notify(:channel, :host || id) from chosen
+				)
+				select a.id from assigned a where (select count(*) from notified) >= 0""")
 			.param("now", Timestamp.from(now))
 			.param("jobs", jobIds)
 			.param("hosts", hostIds)
 			.param("slots", slots)
+			.param("channel", JobNotifications.CHANNEL)
+			.param("host", JobNotifications.HOST)
 			.query(Long.class)
 			.list());
-		long[] chosen = placements.stream().filter(p -> assigned.contains(p.jobId())).mapToLong(Placement::hostId)
-			.distinct().toArray();
-		db.sql("update host set last_assigned_at = ? where id = any(?)").params(Timestamp.from(now), chosen).update();
-		for (long host : chosen) {
-			JobNotifications.notifyHost(db, host);
-		}
 		return placements.stream().filter(p -> assigned.contains(p.jobId())).toList();
 	}
 
@@ -233,13 +298,17 @@ public class SchedulingPass {
 	 * Jobs assigned to a slot that didn't take them in time (its agent went away between polls), or to a host that
 	 * stopped taking work, go back to the queue; the next pass places them again.
 	 */
-	private void requeueUntakenAssignments(Instant now) {
-		int requeued = db.sql("""
+	private void requeueUntakenAssignments(Instant now, boolean gangsWaiting) {
+		Instant before = now.minus(properties.assignmentTimeout());
+		List<JobChanged> ended = new ArrayList<>();
+		int requeued = gangsWaiting ? gangHolds.requeueUntaken(before, ended) : 0;
+		ended.forEach(events::publishEvent);
+		requeued += db.sql("""
 				update job j set state = 'queued', host_id = null, slot = null, assigned_at = null
 				from host h
-				where j.state = 'assigned' and h.id = j.host_id
+				where j.state = 'assigned' and h.id = j.host_id and j.gang is null
 				  and (j.assigned_at < ? or not h.enabled or h.mode <> 'active' or h.removed_at is not null)""")
-			.param(Timestamp.from(now.minus(properties.assignmentTimeout())))
+			.param(Timestamp.from(before))
 			.update();
 		if (requeued > 0) {
 			JobNotifications.notifyAny(db);

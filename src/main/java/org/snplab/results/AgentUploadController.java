@@ -5,7 +5,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.snplab.RequestException;
+import org.snplab.InvalidInputException;
+import org.snplab.TooLargeException;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
 import org.snplab.queue.JobQueue;
@@ -46,11 +47,11 @@ class AgentUploadController {
 		Host host = hosts.authenticateAgent(authorization);
 		queue.checkAttemptOf(id, attempt, host);
 		if (request.getContentLengthLong() > MAX_CHUNK_BYTES) {
-			throw RequestException.tooLarge("a log chunk may be at most " + MAX_CHUNK_BYTES + " bytes");
+			throw new TooLargeException("a log chunk may be at most " + MAX_CHUNK_BYTES + " bytes");
 		}
 		byte[] body = request.getInputStream().readNBytes(MAX_CHUNK_BYTES + 1);
 		if (body.length > MAX_CHUNK_BYTES) {
-			throw RequestException.tooLarge("a log chunk may be at most " + MAX_CHUNK_BYTES + " bytes");
+			throw new TooLargeException("a log chunk may be at most " + MAX_CHUNK_BYTES + " bytes");
 		}
 		logs.append(id, attempt, seq, body);
 		return ResponseEntity.noContent().build();
@@ -66,7 +67,7 @@ class AgentUploadController {
 		String path = request.getRequestURI();
 		int start = path.indexOf(prefix);
 		if (start < 0) {
-			throw RequestException.badRequest("file name missing after " + prefix);
+			throw new InvalidInputException("file name missing after " + prefix);
 		}
 		String name = URLDecoder.decode(path.substring(start + prefix.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
 		artifacts.save(id, attempt, kind, name, request.getInputStream());

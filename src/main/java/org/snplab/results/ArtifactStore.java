@@ -12,8 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-import org.snplab.RequestException;
+import org.snplab.InvalidInputException;
 import org.snplab.SnplabProperties;
+import org.snplab.TooLargeException;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -36,7 +37,7 @@ public class ArtifactStore {
 	ArtifactStore(JdbcClient db, SnplabProperties properties, TestReports testReports) {
 		this.db = db;
 		this.testReports = testReports;
-		this.root = properties.dataDir().resolve("artifacts");
+		this.root = properties.artifactsDir();
 		this.limits = properties.artifacts();
 	}
 
@@ -45,7 +46,7 @@ public class ArtifactStore {
 
 	public Artifact save(long jobId, int attempt, String kind, String name, InputStream content) throws IOException {
 		if (!kind.equals("artifact") && !kind.equals("junit")) {
-			throw RequestException.badRequest("file kind must be artifact or junit, got " + kind);
+			throw new InvalidInputException("file kind must be artifact or junit, got " + kind);
 		}
 		String safeName = sanitize(name);
 		long used = db.sql("select coalesce(sum(size), 0) from artifact where job_id = ?").param(jobId).query(Long.class).single();
@@ -104,15 +105,15 @@ public class ArtifactStore {
 	/** A relative path of plain segments; anything that could climb out or hide is refused, not rewritten. */
 	static String sanitize(String name) {
 		if (name == null || name.isBlank() || name.length() > 255) {
-			throw RequestException.badRequest("file name must be 1-255 characters");
+			throw new InvalidInputException("file name must be 1-255 characters");
 		}
 		if (name.startsWith("/") || name.contains("\\") || name.contains("\0")) {
-			throw RequestException.badRequest("file name must be a relative path with '/' separators: " + name);
+			throw new InvalidInputException("file name must be a relative path with '/' separators: " + name);
 		}
 		for (String segment : name.split("/", -1)) {
 			if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.startsWith(".")
 					|| !segment.matches("[A-Za-z0-9._+@=,-]+")) {
-				throw RequestException.badRequest("file name segment not allowed: '" + segment + "' in " + name);
+				throw new InvalidInputException("file name segment not allowed: '" + segment + "' in " + name);
 			}
 		}
 		return name;
@@ -125,7 +126,7 @@ public class ArtifactStore {
 		for (int i = 0; i < segments.length - 1; i++) {
 			prefix = prefix.resolve(segments[i]);
 			if (Files.exists(prefix, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(prefix, LinkOption.NOFOLLOW_LINKS)) {
-				throw RequestException.badRequest("file name " + name + " puts a file inside "
+				throw new InvalidInputException("file name " + name + " puts a file inside "
 						+ String.join("/", java.util.Arrays.copyOf(segments, i + 1))
 						+ ", which this job already uploaded as a file; a name can't be both a file and a folder");
 			}
@@ -135,8 +136,8 @@ public class ArtifactStore {
 		}
 	}
 
-	private static RequestException clash(String name) {
-		return RequestException.badRequest("file name " + name + " clashes with another file of this job: one is a"
+	private static InvalidInputException clash(String name) {
+		return new InvalidInputException("file name " + name + " clashes with another file of this job: one is a"
 				+ " folder of the other (e.g. d1 and d1/child); a name can't be both a file and a folder");
 	}
 
@@ -147,7 +148,7 @@ public class ArtifactStore {
 		while ((read = in.read(buffer)) != -1) {
 			total += read;
 			if (total > limit) {
-				throw RequestException.tooLarge(name + " is larger than the " + limit
+				throw new TooLargeException(name + " is larger than the " + limit
 						+ " bytes left for this job (snplab.artifacts.max-file-bytes / max-job-bytes)");
 			}
 			out.write(buffer, 0, read);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.snplab.SnplabProperties;
 import org.snplab.StoredText;
+import org.snplab.queue.JobRecords;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -21,10 +22,13 @@ public class JobLogs {
 
 	private final JdbcClient db;
 
+	private final JobRecords jobs;
+
 	private final long maxBytes;
 
-	JobLogs(JdbcClient db, SnplabProperties properties) {
+	JobLogs(JdbcClient db, JobRecords jobs, SnplabProperties properties) {
 		this.db = db;
+		this.jobs = jobs;
 		this.maxBytes = properties.logs().maxBytesPerJob();
 	}
 
@@ -32,7 +36,7 @@ public class JobLogs {
 	@Transactional
 	public void append(long jobId, int attempt, int seq, byte[] chunk) {
 		String text = StoredText.decode(chunk);
-		long used = db.sql("select log_bytes from job where id = ? for update").param(jobId).query(Long.class).single();
+		long used = jobs.lockLogBytes(jobId);
 		int size = text.getBytes(StandardCharsets.UTF_8).length;
 		if (used >= maxBytes) {
 			return; // already cut; the note is in the log
@@ -48,7 +52,7 @@ public class JobLogs {
 			.params(jobId, attempt, seq, stored)
 			.update();
 		if (inserted > 0) {
-			db.sql("update job set log_bytes = log_bytes + ? where id = ?").params(added, jobId).update();
+			jobs.addLogBytes(jobId, added);
 		}
 	}
 

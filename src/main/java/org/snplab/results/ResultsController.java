@@ -3,7 +3,7 @@ package org.snplab.results;
 import java.nio.file.Files;
 import java.util.List;
 
-import org.snplab.RequestException;
+import org.snplab.NotFoundException;
 import org.snplab.queue.RunViews;
 
 import org.springframework.core.io.FileSystemResource;
@@ -51,10 +51,10 @@ class ResultsController {
 	@GetMapping("/api/jobs/{id}/artifacts/{artifactId}")
 	ResponseEntity<Resource> artifact(@PathVariable long id, @PathVariable long artifactId) {
 		ArtifactStore.Artifact artifact = artifacts.find(id, artifactId)
-			.orElseThrow(() -> RequestException.notFound("job " + id + " has no file " + artifactId));
+			.orElseThrow(() -> new NotFoundException("job " + id + " has no file " + artifactId));
 		java.nio.file.Path path = artifacts.path(artifact);
 		if (!Files.isRegularFile(path)) {
-			throw RequestException.notFound(artifact.name() + " was deleted by the retention policy");
+			throw new NotFoundException(artifact.name() + " was deleted by the retention policy");
 		}
 		// Never let a browser render an uploaded file as a page: text is plain text, the rest a download.
 		boolean text = artifact.name().matches(".*\\.(log|txt|xml|json|out|csv|md)$");

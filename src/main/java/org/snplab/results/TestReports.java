@@ -5,9 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.snplab.queue.JobCommits;
+import org.snplab.queue.JobCommits.JobCommit;
 import org.snplab.queue.TestOutcomes;
 import org.snplab.results.junit.JunitParser;
 import org.snplab.results.junit.JunitReportException;
@@ -21,7 +25,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Parsed JUnit reports per job: counts and every test case, so pages show failures and a test's history across
- * runs. A broken report is stored with its error; the agent's upload never fails because of its content.
+ * runs. A broken report is stored with its error; the agent's upload never fails because of its content. Which run and
+ * commit a job tested comes from the queue ({@link JobCommits}).
  */
 @Service
 public class TestReports implements TestOutcomes {
@@ -34,9 +39,12 @@ public class TestReports implements TestOutcomes {
 
 	private final JunitParser parser = new JunitParser(50L * 1024 * 1024, 64 * 1024);
 
-	TestReports(JdbcClient db, JdbcTemplate jdbc) {
+	private final JobCommits commits;
+
+	TestReports(JdbcClient db, JdbcTemplate jdbc, JobCommits commits) {
 		this.db = db;
 		this.jdbc = jdbc;
+		this.commits = commits;
 	}
 
 	public record Report(long id, int attempt, String fileName, int passed, int failed, int skipped, String error) {
@@ -102,16 +110,19 @@ public class TestReports implements TestOutcomes {
 
 	/** Failed and errored cases, and those the report itself marks flaky. */
 	public List<Case> failing(long jobId) {
+		Optional<String> commit = commits.commitOf(jobId);
+		if (commit.isEmpty()) {
+			return List.of();
+		}
 		return db.sql("""
 				select r.test, r.status, r.flaky,
 				       r.status in ('failed', 'errored') and exists (
-				         select 1 from test_result p join job pj on pj.id = p.job_id join run pr on pr.id = pj.run_id
-				         where p.test = r.test and p.status = 'passed' and pr.commit_sha = run.commit_sha),
+				         select 1 from test_result p where p.test = r.test and p.status = 'passed' and p.job_id = any(?)),
 				       r.seconds, r.message, r.details, r.output
-				from test_result r join job j on j.id = r.job_id join run on run.id = j.run_id
+				from test_result r
 				where r.job_id = ? and (r.status in ('failed', 'errored') or r.flaky)
 				order by r.test limit 500""")
-			.param(jobId)
+			.params(jobsOn(commit.get()), jobId)
 			.query((rs, i) -> new Case(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
 					(Double) rs.getObject(5), rs.getString(6), rs.getString(7), rs.getString(8)))
 			.list();
@@ -119,25 +130,35 @@ public class TestReports implements TestOutcomes {
 
 	/** The test's latest results across all runs, newest first. */
 	public List<HistoryEntry> history(String test, int limit) {
-		return db.sql("""
-				select j.id, j.run_id, j.name, run.commit_sha, r.status, j.finished_at
-				from test_result r join job j on j.id = r.job_id join run on run.id = j.run_id
-				where r.test = ? order by r.job_id desc limit ?""")
+		record Result(long jobId, String status) {
+		}
+		List<Result> results = db.sql("select job_id, status from test_result where test = ? order by job_id desc limit ?")
 			.params(test, limit)
-			.query((rs, i) -> new HistoryEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-					rs.getString(5), rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant()))
+			.query((rs, i) -> new Result(rs.getLong(1), rs.getString(2)))
 			.list();
+		Map<Long, JobCommit> jobs = commits.of(results.stream().map(Result::jobId).toList());
+		return results.stream()
+			.filter(r -> jobs.containsKey(r.jobId()))
+			.map(r -> {
+				JobCommit job = jobs.get(r.jobId());
+				return new HistoryEntry(job.jobId(), job.runId(), job.jobName(), job.commit(), r.status(), job.finishedAt());
+			})
+			.toList();
 	}
 
 	/** Whether the test both failed and passed on this commit: then it is flaky, not broken by the commit. */
 	public boolean flakyOn(String test, String commit) {
 		return db.sql("""
-				select count(distinct case when r.status = 'passed' then 'p' else 'f' end) = 2
-				from test_result r join job j on j.id = r.job_id join run on run.id = j.run_id
-				where r.test = ? and run.commit_sha = ? and r.status <> 'skipped'""")
-			.params(test, commit)
+				select count(distinct case when status = 'passed' then 'p' else 'f' end) = 2
+				from test_result where test = ? and job_id = any(?) and status <> 'skipped'""")
+			.params(test, jobsOn(commit))
 			.query(Boolean.class)
 			.single();
+	}
+
+	/** The jobs of every run of the commit: the test results to compare with. */
+	private long[] jobsOn(String commit) {
+		return commits.jobsOn(commit).stream().mapToLong(Long::longValue).toArray();
 	}
 
 	private Report insert(long jobId, int attempt, String fileName, int passed, int failed, int skipped, String error) {

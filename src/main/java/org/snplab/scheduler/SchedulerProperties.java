@@ -12,17 +12,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param defaultResources what a job that says nothing about {@code resources} holds on its host
  * @param hostReserve left to the host itself out of its probed memory
- * @param priorityClasses priority classes, highest first
+ * @param priorityClasses priority classes, highest first; {@code health} is hosts' health checks
  * @param untrustedPriorityCap the highest priority a pull request from an untrusted author gets, whatever it asks
  * @param interval how often the scheduling pass runs without being woken (a safety net: events wake it at once)
  * @param assignmentTimeout a job assigned to a slot whose agent doesn't take it within this goes back to the queue
+ * @param gangWait the longest a multi-host job that doesn't fit holds the hosts it waits for (they take no other job
+ *        meanwhile); after it, they are released, and it holds none again for as long
  */
 @ConfigurationProperties("snplab.scheduler")
 public record SchedulerProperties(@DefaultValue DefaultResources defaultResources, @DefaultValue HostReserve hostReserve,
 		@DefaultValue FairShareSettings fairShare,
-		@DefaultValue({ "protected-push", "api", "pull-request", "push", "schedule" }) List<String> priorityClasses,
+		@DefaultValue({ "health", "protected-push", "api", "pull-request", "push", "schedule" }) List<String> priorityClasses,
 		@DefaultValue("0") int untrustedPriorityCap, @DefaultValue("5s") Duration interval,
-		@DefaultValue("15s") Duration assignmentTimeout) {
+		@DefaultValue("15s") Duration assignmentTimeout, @DefaultValue("15m") Duration gangWait) {
 
 	/** Sizes are read at startup, so a typo stops the server with the key's name rather than at the first job. */
 	public record DefaultResources(@DefaultValue("0M") String memory, @DefaultValue("0") int cpus) {

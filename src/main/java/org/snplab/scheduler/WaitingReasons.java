@@ -61,4 +61,30 @@ public final class WaitingReasons {
 		}
 		return Optional.of("waiting for a free slot on " + big.size() + " matching host(s)");
 	}
+
+	/** {@code 2 hosts sharing cpu.generation and snp.firmware}: what a multi-host job waits for. */
+	public static String gangHosts(int roles, List<String> same) {
+		return roles + " hosts" + (same.isEmpty() ? "" : " sharing " + String.join(" and ", same));
+	}
+
+	/** A multi-host job that no hosts of the lab could ever run together, with how many hosts each role matches. */
+	static String gangNever(int roles, List<String> same, List<String> matchingPerRole) {
+		return "no " + gangHosts(roles, same) + " can run it together (hosts each role matches, in order: "
+				+ String.join(", ", matchingPerRole) + ")";
+	}
+
+	/** A multi-host job that waits without holding hosts. */
+	static String gangWaits(int roles, List<String> same) {
+		return "waiting for " + gangHosts(roles, same);
+	}
+
+	/** A multi-host job holding these hosts for itself. */
+	static String gangHolds(List<String> hosts) {
+		return "holding " + String.join(", ", hosts.stream().sorted().toList()) + " while their running jobs end";
+	}
+
+	/** {@code waited 15m for 2 hosts sharing cpu.generation; released them to other work}. */
+	public static String gangReleased(String waited, int roles, List<String> same) {
+		return "waited " + waited + " for " + gangHosts(roles, same) + "; released them to other work";
+	}
 }

@@ -20,6 +20,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -71,11 +72,12 @@ class SecurityConfiguration {
 	@Bean
 	@Order(2)
 	SecurityFilterChain credentialsFilterChain(HttpSecurity http, AccessProperties access,
-			AuthenticationRefusals refusals) throws Exception {
+			AuthenticationRefusals refusals, ApiTokens tokens) throws Exception {
 		http.securityMatcher(request -> request.getHeader("Authorization") != null);
 		authorize(http, access);
 		http.httpBasic(basic -> basic.authenticationEntryPoint(refusals))
-			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(refusals))
+			.addFilterBefore(new BearerTokenFilter(tokens, refusals), BasicAuthenticationFilter.class)
+			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(refusals).accessDeniedHandler(refusals))
 			.csrf(csrf -> csrf.disable())
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
@@ -89,6 +91,8 @@ class SecurityConfiguration {
 			throws Exception {
 		authorize(http, access);
 		http.httpBasic(basic -> basic.authenticationEntryPoint(refusals))
+			.exceptionHandling(exceptions -> exceptions.defaultAccessDeniedHandlerFor(refusals,
+					request -> request.getRequestURI().startsWith("/api/")))
 			.formLogin(form -> form.loginPage("/login").permitAll().failureHandler(SecurityConfiguration::loginFailed))
 			.logout(logout -> logout.logoutSuccessUrl("/"))
 			// Requests with an Authorization header have a chain of their own (above): here every action comes from
@@ -116,6 +120,10 @@ class SecurityConfiguration {
 			// rule below, which would otherwise open GET /api/repositories to anyone.
 			requests.requestMatchers("/repositories", "/repositories/**", "/api/repositories", "/api/repositories/**")
 				.hasRole("ADMIN");
+			// A user's own tokens: any logged-in user, never anonymous (also before the open GET rule).
+			requests.requestMatchers("/api/tokens", "/api/tokens/**", "/tokens", "/tokens/**").hasAnyRole(READERS);
+			// How to reach a host's BMC is for admins too.
+			requests.requestMatchers("/api/hosts/*/power", "/api/hosts/*/power/**").hasRole("ADMIN");
 			if (access.security().publicRead()) {
 				requests.requestMatchers(HttpMethod.GET, "/**").permitAll();
 			}
@@ -123,6 +131,9 @@ class SecurityConfiguration {
 				requests.requestMatchers(HttpMethod.GET, "/**").hasAnyRole(READERS);
 			}
 			requests.requestMatchers(HttpMethod.POST, "/api/runs").hasRole("ADMIN")
+				// Reservations are the maintainers' (HostReservations checks that only the holder or an admin changes one).
+				.requestMatchers("/api/hosts/*/reservation", "/hosts/*/reservation", "/hosts/*/reservation/*")
+				.hasAnyRole("MAINTAINER", "ADMIN")
 				.requestMatchers("/api/hosts/**", "/hosts/**").hasRole("ADMIN")
 				.requestMatchers("/api/**", "/runs/**", "/jobs/**").hasAnyRole("MAINTAINER", "ADMIN")
 				.anyRequest().hasAnyRole("MAINTAINER", "ADMIN");

@@ -13,6 +13,11 @@ public class Formats {
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
+	/** The version of the server answering, shown beside each agent's ({@code agent.version}). */
+	public String serverVersion() {
+		return org.snplab.SnplabVersion.current();
+	}
+
 	public String time(Instant instant) {
 		return instant == null ? "" : TIME.format(instant);
 	}

@@ -1,13 +1,18 @@
 package org.snplab.web;
 
-import org.snplab.RequestException;
+import org.snplab.RefusedException;
 
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.ModelAndView;
 
@@ -16,28 +21,49 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * A refused page request (a run, job, host or repository that doesn't exist) answers an HTML page saying what wasn't
- * found. Limited to the page controllers and ordered before {@link ApiErrors}, which still answers every API request
- * with JSON.
+ * found. Limited to the page controllers' packages and ordered before {@link ApiErrors}; a JSON handler among them
+ * ({@code /api/runs}, {@code /api/queue}) still answers the RFC 9457 problem {@link ApiErrors} answers everywhere else.
  */
 @ControllerAdvice(basePackages = { "org.snplab.web.overview", "org.snplab.web.runs", "org.snplab.web.jobs",
 		"org.snplab.web.hosts", "org.snplab.web.repositories" })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class PageErrors {
 
-	@ExceptionHandler(RequestException.class)
-	ModelAndView refused(RequestException ex, HttpServletRequest request, HttpServletResponse response) {
-		return page(ex.status(), ex.getMessage(), request, response);
+	/** @return the error page, or for a JSON handler the problem */
+	@ExceptionHandler(RefusedException.class)
+	Object refused(RefusedException ex, HandlerMethod handler, HttpServletRequest request,
+			HttpServletResponse response) {
+		return answer(handler, ApiErrors.statusOf(ex), ex.getMessage(), request, response);
 	}
 
-	/** A page address with a parameter missing or of the wrong type ({@code /tests} without a name). */
+	/** An address with a parameter missing or of the wrong type ({@code /tests} without a name). */
 	@ExceptionHandler({ MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class })
-	ModelAndView badParameter(Exception ex, HttpServletRequest request, HttpServletResponse response) {
-		String message = ex instanceof MissingServletRequestParameterException missing
-				? request.getRequestURI() + " needs the parameter '" + missing.getParameterName() + "', e.g. "
-						+ request.getRequestURI() + "?" + missing.getParameterName() + "=..."
-				: request.getRequestURI() + ": '" + ((MethodArgumentTypeMismatchException) ex).getValue()
-						+ "' is not a valid " + ((MethodArgumentTypeMismatchException) ex).getName();
-		return page(HttpStatus.BAD_REQUEST, message, request, response);
+	Object badParameter(Exception ex, HandlerMethod handler, HttpServletRequest request,
+			HttpServletResponse response) {
+		return answer(handler, HttpStatus.BAD_REQUEST, badParameterMessage(ex, request), request, response);
+	}
+
+	/** What was wrong with a missing or mistyped parameter, and where; pages and {@link ApiErrors} both say it. */
+	static String badParameterMessage(Exception ex, HttpServletRequest request) {
+		if (ex instanceof MissingServletRequestParameterException missing) {
+			return request.getRequestURI() + " needs the parameter '" + missing.getParameterName() + "', e.g. "
+					+ request.getRequestURI() + "?" + missing.getParameterName() + "=...";
+		}
+		TypeMismatchException mismatch = (TypeMismatchException) ex;
+		String name = mismatch instanceof MethodArgumentTypeMismatchException argument ? argument.getName()
+				: mismatch.getPropertyName();
+		return request.getRequestURI() + ": '" + mismatch.getValue() + "' is not a valid "
+				+ (name == null ? "value" : name) + (mismatch.getRequiredType() == null ? ""
+						: " (" + mismatch.getRequiredType().getSimpleName() + ")");
+	}
+
+	private static Object answer(HandlerMethod handler, HttpStatus status, String message, HttpServletRequest request,
+			HttpServletResponse response) {
+		if (AnnotatedElementUtils.hasAnnotation(handler.getBeanType(), ResponseBody.class)
+				|| handler.hasMethodAnnotation(ResponseBody.class)) {
+			return ResponseEntity.status(status).body(ApiErrors.problem(status, message, request));
+		}
+		return page(status, message, request, response);
 	}
 
 	private static ModelAndView page(HttpStatus status, String message, HttpServletRequest request,

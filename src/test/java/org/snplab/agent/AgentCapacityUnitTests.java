@@ -12,7 +12,7 @@ class AgentCapacityUnitTests {
 
 	@Test
 	void declaredMemoryAndCpusAreReportedAsCapacityFacts() {
-		AgentConfig config = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x", "--token", "t",
+		AgentConfig config = (AgentConfig) AgentCommand.parse(new String[] { "--server", "https://x", "--token", "t",
 				"--slots", "3", "--memory", "16G", "--cpus", "8" }, Map.of());
 
 		assertThat(config.withCapacity(Map.of("memory.mb", "65536", "cpus", "32")))
@@ -24,7 +24,7 @@ class AgentCapacityUnitTests {
 
 	@Test
 	void withoutThemTheProbedFactsAreReportedAsTheyAre() {
-		AgentConfig config = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x", "--token", "t" },
+		AgentConfig config = (AgentConfig) AgentCommand.parse(new String[] { "--server", "https://x", "--token", "t" },
 				Map.of());
 
 		assertThat(config.withCapacity(Map.of("memory.mb", "65536"))).isEqualTo(Map.of("memory.mb", "65536"));
@@ -32,9 +32,9 @@ class AgentCapacityUnitTests {
 
 	@Test
 	void aMemoryWithoutUnitIsRefusedSayingWhatASizeLooksLike() {
-		assertThatThrownBy(() -> AgentCommand.parse(new String[] { "--server", "http://x", "--token", "t", "--memory",
+		assertThatThrownBy(() -> AgentCommand.parse(new String[] { "--server", "https://x", "--token", "t", "--memory",
 				"16" }, Map.of())).hasMessage("--memory must be a size like 8G or 512M, got `16`");
-		assertThatThrownBy(() -> AgentCommand.parse(new String[] { "--server", "http://x", "--token", "t", "--cpus",
+		assertThatThrownBy(() -> AgentCommand.parse(new String[] { "--server", "https://x", "--token", "t", "--cpus",
 				"0" }, Map.of())).hasMessage("--cpus must be at least 1, got 0");
 	}
 }

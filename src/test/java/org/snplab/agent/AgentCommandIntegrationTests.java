@@ -119,16 +119,16 @@ class AgentCommandIntegrationTests {
 
 		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 		assertThat(child.exitValue()).isEqualTo(2);
-		assertThat(stderr).contains("usage: snplab.jar agent");
+		assertThat(stderr).contains("Usage: snplab.jar agent");
 		for (String[] bad : List.of(new String[] { "--token", "t" }, new String[] { "--server", "ftp://x", "--token", "t" },
-				new String[] { "--server", "http://x", "--token", "t", "--label", "=novalue" },
-				new String[] { "--server", "http://x", "--token", "t", "--label", "a", "--label", "a=b" },
-				new String[] { "--server", "http://x", "--token", "t", "--bogus" },
-				new String[] { "--server", "http://x", "--token" }, new String[] { "--probe", "--slots", "2" })) {
+				new String[] { "--server", "https://x", "--token", "t", "--label", "=novalue" },
+				new String[] { "--server", "https://x", "--token", "t", "--label", "a", "--label", "a=b" },
+				new String[] { "--server", "https://x", "--token", "t", "--bogus" },
+				new String[] { "--server", "https://x", "--token" }, new String[] { "--probe", "--slots", "2" })) {
 			ByteArrayOutputStream err = new ByteArrayOutputStream();
 			assertThat(AgentCommand.run(bad, System.out, new PrintStream(err, true))).as(String.join(" ", bad))
 				.isEqualTo(2);
-			assertThat(err.toString()).contains("usage:");
+			assertThat(err.toString()).contains("Usage:");
 		}
 	}
 
@@ -147,7 +147,7 @@ class AgentCommandIntegrationTests {
 		assertThat(config.vsockPortBase()).isEqualTo(20000);
 		assertThat(config.maxOutputBytes()).isEqualTo(64L << 20);
 		assertThat(config.runAs()).isEqualTo("snplab-step");
-		AgentConfig defaults = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x", "--token", "t" }, Map.of());
+		AgentConfig defaults = (AgentConfig) AgentCommand.parse(new String[] { "--server", "https://x", "--token", "t" }, Map.of());
 		assertThat(defaults.workDir()).isEqualTo(Path.of("agent-work"));
 		assertThat(defaults.slots()).isEqualTo(1);
 		assertThat(defaults.killGrace()).isEqualTo(Duration.ofSeconds(10));
@@ -160,7 +160,7 @@ class AgentCommandIntegrationTests {
 
 	@Test
 	void aLabelWithoutAValueIsAcceptedAsTheReadmeAndTheUnitWriteIt() {
-		AgentConfig config = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x", "--token", "t",
+		AgentConfig config = (AgentConfig) AgentCommand.parse(new String[] { "--server", "https://x", "--token", "t",
 				"--label", "coconut", "--label=board=epyc", "--label", "empty=" }, Map.of());
 
 		assertThat(config.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("coconut", "", "board", "epyc", "empty", ""));
@@ -170,14 +170,41 @@ class AgentCommandIntegrationTests {
 
 	@Test
 	void theTokenMayComeFromTheEnvironmentInsteadOfTheCommandLine() {
-		AgentConfig fromEnvironment = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x" },
+		AgentConfig fromEnvironment = (AgentConfig) AgentCommand.parse(new String[] { "--server", "https://x" },
 				Map.of("SNPLAB_REGISTRATION_TOKEN", "from-env"));
-		AgentConfig flagWins = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://x", "--token", "flag" },
+		AgentConfig flagWins = (AgentConfig) AgentCommand.parse(new String[] { "--server", "https://x", "--token", "flag" },
 				Map.of("SNPLAB_REGISTRATION_TOKEN", "from-env"));
 
 		assertThat(fromEnvironment.token()).isEqualTo("from-env");
 		assertThat(flagWins.token()).isEqualTo("flag");
-		assertThatThrownBy(() -> AgentCommand.parse(new String[] { "--server", "http://x" }, Map.of()))
+		assertThatThrownBy(() -> AgentCommand.parse(new String[] { "--server", "https://x" }, Map.of()))
 			.hasMessage("--token (or SNPLAB_REGISTRATION_TOKEN) is required");
+	}
+
+	@Test
+	void tlsOptionsAreTakenAndPlainHttpToAnotherMachineIsRefusedUnlessAskedFor() {
+		AgentConfig tls = (AgentConfig) AgentCommand.parse(new String[] { "--server", "https://snplab.lab.example",
+				"--token", "t", "--ca-cert", "/etc/snplab/lab-ca.pem", "--client-cert", "/etc/snplab/host.pem",
+				"--client-key", "/etc/snplab/host.key" }, Map.of());
+		assertThat(tls.tls().caCert()).isEqualTo(Path.of("/etc/snplab/lab-ca.pem"));
+		assertThat(tls.tls().clientKey()).isEqualTo(Path.of("/etc/snplab/host.key"));
+
+		assertThatThrownBy(() -> AgentCommand.parse(new String[] { "--server", "http://10.0.0.5:8080", "--token", "t" },
+				Map.of())).hasMessageContaining("plain http to another machine").hasMessageContaining("--insecure-http");
+		AgentConfig insecure = (AgentConfig) AgentCommand.parse(new String[] { "--server", "http://10.0.0.5:8080",
+				"--token", "t", "--insecure-http" }, Map.of());
+		assertThat(insecure.tls().insecureHttp()).isTrue();
+		assertThatThrownBy(() -> AgentCommand.parse(new String[] { "--server", "https://x", "--token", "t",
+				"--client-cert", "/etc/snplab/host.pem" }, Map.of())).hasMessageContaining("--client-key go together");
+	}
+
+	@Test
+	void helpListsEveryOptionAndExitsZero() {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+		assertThat(AgentCommand.run(new String[] { "--help" }, new PrintStream(out, true), System.err)).isZero();
+
+		assertThat(out.toString()).contains("Usage: snplab.jar agent").contains("--server=URL").contains("--ca-cert=FILE")
+			.contains("--drain-timeout=SECONDS").contains("--cache-max-gib=N").contains("default 20");
 	}
 }

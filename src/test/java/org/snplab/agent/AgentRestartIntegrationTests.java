@@ -54,9 +54,12 @@ class AgentRestartIntegrationTests {
 		long child;
 		try (AgentProcess agent = AgentProcess.start(server.url().toString(), FakeSnplabServer.REGISTRATION_TOKEN, work,
 				"restarted")) {
-			await(() -> Files.exists(pids.resolve("child")) && Files.exists(pids.resolve("shell")), WAIT, "the step to start");
+			// The shell creates each file before echo writes into it: wait for the whole line.
+			await(() -> written(pids.resolve("child")) && written(pids.resolve("shell")), WAIT, "the step to start");
 			shell = pid(pids.resolve("shell"));
 			child = pid(pids.resolve("child"));
+			// The agent records the step's group just after starting it: crash it once that record is there.
+			await(() -> recorded(work), WAIT, "the step's process group recorded");
 
 			agent.crash();
 		}
@@ -71,6 +74,25 @@ class AgentRestartIntegrationTests {
 			assertThat(next.result()).isEqualTo("passed");
 			assertThat(ProcessGroup.running(shell)).as("the old step's shell").isFalse();
 			assertThat(ProcessGroup.running(child)).as("the old step's child").isFalse();
+		}
+	}
+
+	private static boolean recorded(Path work) {
+		try (java.util.stream.Stream<Path> records = Files.list(work.resolve("process-groups"))) {
+			// Its final name, not the temporary file it is written into first.
+			return records.anyMatch(record -> !record.getFileName().toString().endsWith(".tmp"));
+		}
+		catch (IOException e) {
+			return false;
+		}
+	}
+
+	private static boolean written(Path file) {
+		try {
+			return Files.readString(file).endsWith("\n");
+		}
+		catch (IOException e) {
+			return false;
 		}
 	}
 

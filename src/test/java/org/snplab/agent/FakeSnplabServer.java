@@ -32,6 +32,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.Dtos.Finish;
 import org.snplab.agent.api.Dtos.Job;
+import org.snplab.agent.api.Dtos.Section;
 
 import tools.jackson.databind.JsonNode;
 
@@ -73,7 +74,13 @@ public final class FakeSnplabServer implements AutoCloseable {
 
 	public final List<Upload> uploads = new CopyOnWriteArrayList<>();
 
+	/** How each job finished, without its workspace (see {@link #workspaces}) and sections (see {@link #sections}). */
 	public final Map<Long, Finish> finishes = new ConcurrentHashMap<>();
+
+	/** Where each finished job ran, as its agent reported. */
+	public final Map<Long, String> workspaces = new ConcurrentHashMap<>();
+
+	public final Map<Long, List<Section>> sections = new ConcurrentHashMap<>();
 
 	public final AtomicInteger jobHeartbeats = new AtomicInteger();
 
@@ -249,7 +256,12 @@ public final class FakeSnplabServer implements AutoCloseable {
 					respond(exchange, 200, "{\"cancel\":" + canceled.contains(jobId) + "}");
 				}
 				case "finish" -> {
-					finishes.put(jobId, AgentApi.JSON.readValue(body, Finish.class));
+					Finish finish = AgentApi.JSON.readValue(body, Finish.class);
+					if (finish.workspace() != null) {
+						workspaces.put(jobId, finish.workspace());
+					}
+					finishes.put(jobId, new Finish(finish.result(), finish.reason(), finish.exitCode()));
+					sections.put(jobId, finish.sections());
 					respond(exchange, 200, "{}");
 				}
 				default -> {

@@ -69,6 +69,8 @@ class JobRunnerIntegrationTests {
 		Finish finish = server.awaitFinish(1, WAIT);
 
 		assertThat(finish).isEqualTo(new Finish("passed", "", 0));
+		assertThat(server.workspaces.get(1L)).as("where it ran, for a held job's page")
+			.isEqualTo(workDir().resolve("slot-0/job-1-1").toAbsolutePath().toString());
 		assertThat(server.log(1)).isEqualTo("""
 				$ for i in 1 2 3; do echo line-$i; done
 				line-1
@@ -291,7 +293,7 @@ class JobRunnerIntegrationTests {
 	}
 
 	@Test
-	void agentStoppedBySigtermReportsRunningJobCanceled() throws Exception {
+	void aSecondSigtermStopsTheDrainAndReportsTheRunningJobCanceled() throws Exception {
 		Path pids = Files.createDirectories(tmp.resolve("pids"));
 		server.enqueue(job(13, repo, "echo $$ > " + pids + "/sh; sleep 300"));
 		Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -304,7 +306,17 @@ class JobRunnerIntegrationTests {
 		try {
 			long shell = pid(pids.resolve("sh"));
 
-			child.destroy(); // SIGTERM
+			child.destroy(); // SIGTERM: drains, the job keeps running
+			await(() -> {
+				try {
+					return Files.readString(tmp.resolve("agent.out")).contains("SIGTERM: finishing the running jobs");
+				}
+				catch (java.io.IOException e) {
+					return false;
+				}
+			}, WAIT, "the agent to start draining");
+			assertThat(ProcessGroup.running(shell)).isTrue();
+			child.destroy(); // SIGTERM again: cancels
 
 			assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 			assertThat(server.finishes.get(13L)).isEqualTo(new Finish("canceled", "agent stopped", null));

@@ -54,8 +54,9 @@ class SystemdUnitsIntegrationTests {
 		assertThat(agent).contains("KillMode=mixed", "ProtectSystem=strict", "ReadWritePaths=/var/lib/snplab-agent",
 				"NoNewPrivileges=yes", "Restart=always", "RestartPreventExitStatus=2", "--label").doesNotContain(
 						"KillMode=process", "KillMode=none", "PrivateDevices=yes", "DevicePolicy=");
-		int stop = Integer.parseInt(agent.replaceAll("(?s).*\nTimeoutStopSec=(\\d+).*", "$1"));
-		assertThat(stop).as("above the default kill grace of 10 s, with time to report").isGreaterThanOrEqualTo(30);
+		long stop = Long.parseLong(agent.replaceAll("(?s).*\nTimeoutStopSec=(\\d+).*", "$1"));
+		assertThat(stop).as("above the default drain timeout and kill grace, with time to report")
+			.isGreaterThanOrEqualTo(org.snplab.agent.AgentConfig.DEFAULT_DRAIN_TIMEOUT.toSeconds() + 10 + 30);
 		assertThat(Files.readString(Command.DEPLOY.resolve("server/snplab.service"))).contains("User=snplab",
 				"ProtectSystem=strict", "ReadWritePaths=/var/lib/snplab", "NoNewPrivileges=yes", "KillMode=mixed");
 	}

@@ -49,7 +49,7 @@ class DatabaseOutageIntegrationTests {
 
 			assertThat(unavailable.status()).as(unavailable.body()).isEqualTo(503);
 			assertThat(unavailable.json().get("status").asInt()).isEqualTo(503);
-			assertThat(unavailable.json().get("error").asString()).contains("database is unreachable");
+			assertThat(unavailable.json().get("detail").asString()).contains("database is unreachable");
 			Eventually.await(Duration.ofSeconds(30), "the credentials to work again", () -> api.get("/api/hosts").status(),
 					status -> status == 200);
 		}

@@ -31,4 +31,14 @@ class CloneUrlsUnitTests {
 				+ "not authorized")).isEqualTo("can't read https://***@github.com/o/r.git: https://***@github.com/o/r.git: "
 						+ "not authorized");
 	}
+
+	@Test
+	void withoutCredentialsDropsWhatRedactWouldMask() {
+		assertThat(CloneUrls.withoutCredentials("https://ci-bot:ghp_abc123@github.com/o/r.git")).isEqualTo("https://github.com/o/r.git");
+		assertThat(CloneUrls.withoutCredentials("https://ghp_abc123@github.com/o/r.git")).isEqualTo("https://github.com/o/r.git");
+		assertThat(CloneUrls.withoutCredentials("ssh://git:hunter2@github.com/o/r.git")).isEqualTo("ssh://git@github.com/o/r.git");
+		assertThat(CloneUrls.withoutCredentials("git@github.com:o/r.git")).isEqualTo("git@github.com:o/r.git");
+		assertThat(CloneUrls.withoutCredentials("file:///srv/mirror.git")).isEqualTo("file:///srv/mirror.git");
+		assertThat(CloneUrls.withoutCredentials(null)).isNull();
+	}
 }

@@ -19,13 +19,13 @@ import tools.jackson.databind.json.JsonMapper;
  * A local stand-in for api.github.com: answers the REST calls snplab makes as GitHub does, records them, and can
  * be told to fail like GitHub during an outage.
  */
-final class FakeGithubApi implements AutoCloseable {
+public final class FakeGithubApi implements AutoCloseable {
 
-	static final String TOKEN = "ghp-test-token";
+	public static final String TOKEN = "ghp-test-token";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	record Call(String method, String path, String authorization, String accept, String apiVersion, JsonNode body) {
+	public record Call(String method, String path, String authorization, String accept, String apiVersion, JsonNode body) {
 	}
 
 	private final HttpServer server;
@@ -81,7 +81,7 @@ final class FakeGithubApi implements AutoCloseable {
 	}
 
 	/** Commit statuses GitHub accepted, in order. */
-	List<Call> statuses() {
+	public List<Call> statuses() {
 		return calls.stream().filter(c -> c.path().contains("/statuses/")).toList();
 	}
 

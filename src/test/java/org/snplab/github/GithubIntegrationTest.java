@@ -17,6 +17,8 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.junit.jupiter.api.BeforeEach;
+import org.snplab.repositories.Repositories;
+import org.snplab.repositories.RepositoriesCache;
 import org.snplab.support.HttpApi;
 import org.snplab.support.ServerIntegrationTest;
 import org.snplab.support.TestRepositories;
@@ -30,25 +32,25 @@ import org.springframework.test.context.DynamicPropertySource;
  * (the repository of the octokit example payloads), both cloned from local {@code file://} repositories, and
  * api.github.com played by {@link FakeGithubApi}. All GitHub test classes share this one server.
  */
-abstract class GithubIntegrationTest extends ServerIntegrationTest {
+public abstract class GithubIntegrationTest extends ServerIntegrationTest {
 
-	static final String SECRET = "webhook-test-secret";
+	protected static final String SECRET = "webhook-test-secret";
 
-	static final String SVSM = "coconut-svsm/svsm";
+	protected static final String SVSM = "coconut-svsm/svsm";
 
-	static final String HELLO = "Codertocat/Hello-World";
+	protected static final String HELLO = "Codertocat/Hello-World";
 
-	static final String PIPELINE = """
+	protected static final String PIPELINE = """
 			jobs:
 			  build: { steps: [ "make" ] }
 			  test: { steps: [ "make test" ] }
 			""";
 
-	static FakeGithubApi github;
+	protected static FakeGithubApi github;
 
-	static Path svsmDirectory;
+	protected static Path svsmDirectory;
 
-	static Path helloDirectory;
+	protected static Path helloDirectory;
 
 	private static final Map<Path, String> roots = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -78,17 +80,17 @@ abstract class GithubIntegrationTest extends ServerIntegrationTest {
 	}
 
 	@Autowired
-	Repositories repositories;
+	protected Repositories repositories;
 
 	/** The tables were just emptied behind the repositories' cache: it must not answer from before. */
 	@BeforeEach
 	void resetGithub() {
 		github.reset();
-		repositories.invalidate();
+		RepositoriesCache.invalidate(repositories);
 	}
 
 	/** POSTs a delivery signed as GitHub signs it. */
-	HttpApi.Response deliver(String event, String deliveryId, String body, String secret) {
+	protected HttpApi.Response deliver(String event, String deliveryId, String body, String secret) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + "/github/webhook"))
 			.header("Content-Type", "application/json")
 			.header("X-GitHub-Event", event)
@@ -107,7 +109,7 @@ abstract class GithubIntegrationTest extends ServerIntegrationTest {
 	}
 
 	/** Delivers and waits until it was processed; returns the recorded outcome. */
-	String deliverAndProcess(String event, String body) {
+	protected String deliverAndProcess(String event, String body) {
 		String id = UUID.randomUUID().toString();
 		HttpApi.Response response = deliver(event, id, body, SECRET);
 		if (response.status() != 200) {
@@ -116,14 +118,14 @@ abstract class GithubIntegrationTest extends ServerIntegrationTest {
 		return awaitOutcome(id);
 	}
 
-	String awaitOutcome(String deliveryId) {
+	protected String awaitOutcome(String deliveryId) {
 		await(() -> db.sql("select count(*) from github_delivery where delivery_id = ? and processed_at is not null")
 			.param(deliveryId).query(Integer.class).single() > 0);
 		return db.sql("select outcome from github_delivery where delivery_id = ? and payload is not null")
 			.param(deliveryId).query(String.class).single();
 	}
 
-	static void await(BooleanSupplier condition) {
+	protected static void await(BooleanSupplier condition) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() > deadline) {
@@ -140,7 +142,7 @@ abstract class GithubIntegrationTest extends ServerIntegrationTest {
 	}
 
 	/** Commits on that branch of a test repository (a new branch starts at the initial commit); returns the commit. */
-	static String commitOn(Path directory, String branch, Map<String, String> files) {
+	protected static String commitOn(Path directory, String branch, Map<String, String> files) {
 		try (Git git = Git.open(directory.toFile())) {
 			boolean exists = git.getRepository().findRef("refs/heads/" + branch) != null;
 			git.checkout().setName(branch).setCreateBranch(!exists).setStartPoint(exists ? null : roots.get(directory)).call();
@@ -157,7 +159,7 @@ abstract class GithubIntegrationTest extends ServerIntegrationTest {
 	}
 
 	/** What GitHub keeps in the base repository for a pull request, also from a fork: refs/pull/N/head. */
-	static void pullRequestRef(Path directory, int number, String sha) {
+	protected static void pullRequestRef(Path directory, int number, String sha) {
 		try (Git git = Git.open(directory.toFile())) {
 			RefUpdate update = git.getRepository().updateRef("refs/pull/" + number + "/head");
 			update.setNewObjectId(ObjectId.fromString(sha));

@@ -5,20 +5,20 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Minimal delivery bodies with the fields GitHub sends and snplab reads, for commits of the local test repos. */
-final class TestPayloads {
+public final class TestPayloads {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private TestPayloads() {
 	}
 
-	static String push(String repository, String branch, String sha) {
+	public static String push(String repository, String branch, String sha) {
 		return JSON.writeValueAsString(Map.of("ref", "refs/heads/" + branch, "before", "0".repeat(40), "after", sha,
 				"deleted", false, "repository", Map.of("full_name", repository), "pusher", Map.of("name", "pusher"),
 				"head_commit", Map.of("id", sha, "message", "Fix <script>alert(1)</script> in the IPI path\n\nLong body")));
 	}
 
-	static String pullRequest(String repository, String action, int number, String sha, String author,
+	public static String pullRequest(String repository, String action, int number, String sha, String author,
 			String association) {
 		return JSON.writeValueAsString(Map.of("action", action, "number", number, "repository",
 				Map.of("full_name", repository), "sender", Map.of("login", author), "pull_request",

@@ -4,8 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
-import org.snplab.RequestException;
+import org.snplab.TooLargeException;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.web.ErrorResponseException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +21,7 @@ class WebhookBodyUnitTests {
 		WebhookBody.Budget budget = new WebhookBody.Budget(10_000_000);
 
 		assertThatThrownBy(() -> WebhookBody.read(new ByteArrayInputStream(new byte[300_000]), 200_000, budget))
-			.isInstanceOfSatisfying(RequestException.class, ex -> assertThat(ex.status().value()).isEqualTo(413))
+			.isInstanceOf(TooLargeException.class)
 			.hasMessageContaining("larger than 200000 bytes");
 		assertThat(budget.held()).isZero();
 		assertThat(WebhookBody.read(new ByteArrayInputStream(new byte[150_000]), 200_000, budget)).hasSize(150_000);
@@ -32,7 +34,10 @@ class WebhookBodyUnitTests {
 		byte[] first = WebhookBody.read(new ByteArrayInputStream(new byte[200_000]), 200_000, budget);
 
 		assertThatThrownBy(() -> WebhookBody.read(new ByteArrayInputStream(new byte[100_000]), 200_000, budget))
-			.isInstanceOfSatisfying(RequestException.class, ex -> assertThat(ex.status().value()).isEqualTo(503));
+			.isInstanceOfSatisfying(ErrorResponseException.class, ex -> {
+				assertThat(ex.getStatusCode().value()).isEqualTo(503);
+				assertThat(ex.getBody().getDetail()).contains("too many webhook bodies");
+			});
 		assertThat(budget.held()).isEqualTo(200_000);
 		budget.giveBack(first.length);
 		assertThat(WebhookBody.read(new ByteArrayInputStream(new byte[100_000]), 200_000, budget)).hasSize(100_000);

@@ -44,12 +44,12 @@ class WebhookEndpointIntegrationTests extends GithubIntegrationTest {
 		for (String ping : WebhookFixtures.examples("ping", null)) {
 			HttpApi.Response response = deliver("ping", UUID.randomUUID().toString(), ping, SECRET);
 			assertThat(response.status()).isEqualTo(404);
-			assertThat(response.json().get("error").asString()).containsAnyOf("is not configured", "names no repository");
+			assertThat(response.json().get("detail").asString()).containsAnyOf("is not configured", "names no repository");
 		}
 		HttpApi.Response push = deliver("push", UUID.randomUUID().toString(),
 				WebhookFixtures.withRepository(WebhookFixtures.first("push", null), "someone/else"), SECRET);
 		assertThat(push.status()).isEqualTo(404);
-		assertThat(push.json().get("error").asString()).isEqualTo("repository someone/else is not configured here (snplab.repositories)");
+		assertThat(push.json().get("detail").asString()).isEqualTo("repository someone/else is not configured here (snplab.repositories)");
 		assertNoRowWritten();
 	}
 
@@ -60,9 +60,9 @@ class WebhookEndpointIntegrationTests extends GithubIntegrationTest {
 		HttpApi.Response unsigned = deliver("push", UUID.randomUUID().toString(), body, null);
 
 		assertThat(wrongSecret.status()).isEqualTo(401);
-		assertThat(wrongSecret.json().get("error").asString()).contains("X-Hub-Signature-256 does not match");
+		assertThat(wrongSecret.json().get("detail").asString()).contains("X-Hub-Signature-256 does not match");
 		assertThat(unsigned.status()).isEqualTo(401);
-		assertThat(unsigned.json().get("error").asString()).startsWith("missing X-Hub-Signature-256");
+		assertThat(unsigned.json().get("detail").asString()).startsWith("missing X-Hub-Signature-256");
 		assertNoRowWritten();
 	}
 
@@ -86,7 +86,7 @@ class WebhookEndpointIntegrationTests extends GithubIntegrationTest {
 		HttpApi.Response notAnObject = deliver("push", UUID.randomUUID().toString(), "[1, 2]", SECRET);
 
 		assertThat(response.status()).isEqualTo(400);
-		assertThat(response.json().get("error").asString()).startsWith("body is not JSON");
+		assertThat(response.json().get("detail").asString()).startsWith("body is not JSON");
 		assertThat(notAnObject.status()).isEqualTo(400);
 		assertNothingAccepted();
 	}

@@ -10,7 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
 import org.snplab.support.Fixtures;
 
 /** Real delivery bodies from @octokit/webhooks-examples, as GitHub sends them. */
-final class WebhookFixtures {
+public final class WebhookFixtures {
 
 	static final Path FILE = Fixtures.path("github-webhooks/api.github.com.json");
 
@@ -40,12 +40,12 @@ final class WebhookFixtures {
 		return bodies;
 	}
 
-	static String first(String event, String action) {
+	public static String first(String event, String action) {
 		return examples(event, action).get(0);
 	}
 
 	/** The example moved to another repository, e.g. a ping of an unconfigured repository to a configured one. */
-	static String withRepository(String body, String fullName) {
+	public static String withRepository(String body, String fullName) {
 		ObjectNode root = (ObjectNode) JSON.readTree(body);
 		((ObjectNode) root.get("repository")).put("full_name", fullName);
 		return JSON.writeValueAsString(root);

@@ -77,7 +77,7 @@ class WebhookFuzzIntegrationTests extends GithubIntegrationTest {
 					statuses.computeIfAbsent(response.status(), s -> new AtomicInteger()).incrementAndGet();
 					assertThat(response.status()).as(response.body()).isLessThan(500);
 					if (response.status() != 200) {
-						assertThat(response.json().get("error").asString()).isNotBlank().isNotEqualTo("null");
+						assertThat(response.json().get("detail").asString()).isNotBlank().isNotEqualTo("null");
 					}
 				}));
 			}

@@ -14,7 +14,7 @@ class AgentJarIntegrationTests extends ServerIntegrationTest {
 		HttpApi.Response response = HttpApi.bearer(baseUrl(), REGISTRATION_TOKEN).get("/api/agent/snplab.jar");
 
 		assertThat(response.status()).isEqualTo(404);
-		assertThat(response.json().path("error").asString()).contains("does not run from a jar", "snplab.agent.jar", "--jar");
+		assertThat(response.json().path("detail").asString()).contains("does not run from a jar", "snplab.agent.jar", "--jar");
 		assertThat(HttpApi.bearer(baseUrl(), "wrong").get("/api/agent/snplab.jar").status()).isEqualTo(401);
 	}
 }

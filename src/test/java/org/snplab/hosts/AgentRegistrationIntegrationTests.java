@@ -30,7 +30,7 @@ class AgentRegistrationIntegrationTests extends ServerIntegrationTest {
 			.post("/api/agent/register", Map.of("name", "intruder", "slots", 1));
 
 		assertThat(response.status()).isEqualTo(401);
-		assertThat(response.json().get("error").asString()).contains("registration token rejected");
+		assertThat(response.json().get("detail").asString()).contains("registration token rejected");
 		assertThat(db.sql("select count(*) from host").query(Integer.class).single()).isZero();
 	}
 
@@ -41,7 +41,7 @@ class AgentRegistrationIntegrationTests extends ServerIntegrationTest {
 		assertThat(stranger.post("/api/agent/heartbeat", Map.of("facts", Map.of())).status()).isEqualTo(401);
 		assertThat(stranger.post("/api/agent/poll", Map.of("slot", 0, "waitSeconds", 0)).status()).isEqualTo(401);
 		assertThat(stranger.postText("/api/agent/jobs/1/log?attempt=1&seq=0", "x").status()).isEqualTo(401);
-		assertThat(stranger.post("/api/agent/heartbeat", Map.of()).json().get("error").asString())
+		assertThat(stranger.post("/api/agent/heartbeat", Map.of()).json().get("detail").asString())
 			.contains("unknown host credential");
 	}
 
@@ -50,7 +50,7 @@ class AgentRegistrationIntegrationTests extends ServerIntegrationTest {
 		HttpApi.Response response = HttpApi.bearer(baseUrl(), REGISTRATION_TOKEN).post("/api/agent/register", "{\"name\": ");
 
 		assertThat(response.status()).isEqualTo(400);
-		assertThat(response.json().get("error").asString()).contains("not valid JSON");
+		assertThat(response.json().get("detail").asString()).contains("not valid JSON");
 	}
 
 	@Test

@@ -37,6 +37,9 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 	@Autowired
 	RunService runs;
 
+	@Autowired
+	HostAdministration administration;
+
 	@Test
 	void withoutAutoEnableANewHostWaitsForAnAdmin() {
 		HostRegistry registry = registry(withoutAutoEnable());
@@ -51,7 +54,7 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 	void withoutAutoEnableTheRegistrationTokenAloneCannotTakeOverAnApprovedHost() {
 		HostRegistry registry = registry(withoutAutoEnable());
 		HostRegistry.Registration first = registry.register(REGISTRATION_TOKEN, "donated-2", 1, Map.of(), Map.of());
-		registry.setEnabled(first.hostId(), true);
+		administration.act(first.hostId(), "enable", "admin", null);
 
 		HostRegistry.Registration again = registry.register(REGISTRATION_TOKEN, "donated-2", 1, Map.of(), Map.of());
 
@@ -96,7 +99,7 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 
 		HttpApi.Response busy = admin().delete("/api/hosts/" + leaving.hostId);
 		assertThat(busy.status()).isEqualTo(409);
-		assertThat(busy.json().get("error").asString()).contains("returned-1 runs 1 job(s)").contains("drain it");
+		assertThat(busy.json().get("detail").asString()).contains("returned-1 runs 1 job(s)").contains("drain it");
 
 		leaving.finish(job, "passed", "", 0);
 		assertThat(admin().delete("/api/hosts/" + leaving.hostId).status()).isEqualTo(204);
@@ -126,7 +129,8 @@ class HostAdministrationIntegrationTests extends ServerIntegrationTest {
 	}
 
 	private HostRegistry registry(SnplabProperties settings) {
-		return new HostRegistry(db, json, settings, events, new RegistrationToken(db, settings, new org.springframework.core.env.StandardEnvironment()));
+		return new HostRegistry(db, json, settings, events, new RegistrationToken(db, settings, new org.springframework.core.env.StandardEnvironment()),
+				java.time.Clock.systemUTC(), HealthProperties.withCap("30%"));
 	}
 
 	private SnplabProperties withoutAutoEnable() {

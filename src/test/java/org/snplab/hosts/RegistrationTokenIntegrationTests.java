@@ -55,7 +55,7 @@ class RegistrationTokenIntegrationTests extends ServerIntegrationTest {
 		assertThat(first.matches("change-me")).isFalse();
 		assertThat(first.matches(token + "x")).isFalse();
 		assertThat(db.sql("select value from server_setting where name = ?").param(RegistrationToken.SETTING)
-			.query(String.class).single()).isEqualTo(HostRegistry.sha256(token)).doesNotContain(token);
+			.query(String.class).single()).isEqualTo(HostCredentials.sha256(token)).doesNotContain(token);
 
 		assertThat(output.getOut() + output.getErr()).as("the hint names the port the server really listens on")
 			.contains("SNPLAB_REGISTRATION_TOKEN=" + token + " java -jar snplab.jar agent --server http://localhost:" + port

@@ -653,6 +653,14 @@ class PipelineParserUnitTests {
 	}
 
 	@Test
+	void theHealthCheckLabelIsNotForPipelines() {
+		PipelineException pinned = error("jobs:\n  j:\n    steps: [make]\n    requires: { labels: [\"snplab.health-check=milan-1\"] }\n");
+
+		assertThat(pinned.line()).isEqualTo(4);
+		assertThat(pinned.problem()).startsWith("`snplab.health-check` is reserved for hosts' health checks");
+	}
+
+	@Test
 	void writtenInDifferentOrderRequirementsGiveTheSameJson() {
 		Requirements a = onlyJob("steps: [x]\nrequires: { sev_snp: true, qemu.version: \">=11.0\", labels: [b, a], cpu.generation: [turin, genoa] }").requires();
 		Requirements b = onlyJob("steps: [x]\nrequires: { labels: [a, b], cpu.generation: [genoa, turin], qemu.version: \">=11.0\", sev_snp: true }").requires();

@@ -33,6 +33,8 @@ class HostQuarantineIntegrationTests extends ServerIntegrationTest {
 	@Test
 	void aHostWhoseAttemptsKeepEndingInInfraErrorsIsQuarantinedAndItsJobsPassElsewhere() {
 		long runId = queueJobs(4);
+		// Two hosts: quarantine never takes the last good one (snplab.health.max-unhealthy).
+		HttpAgent healthy = new HttpAgent(baseUrl(), "healthy-1", Map.of());
 		HttpAgent wedged = new HttpAgent(baseUrl(), "wedged-1", Map.of());
 
 		for (int i = 0; i < 3; i++) {
@@ -48,7 +50,6 @@ class HostQuarantineIntegrationTests extends ServerIntegrationTest {
 		assertThat(HttpApi.anonymous(baseUrl()).get("/hosts/" + wedged.hostId).body())
 			.contains("quarantined: its last 3 attempts ended in infra_error");
 
-		HttpAgent healthy = new HttpAgent(baseUrl(), "healthy-1", Map.of());
 		for (int i = 0; i < 4; i++) {
 			healthy.finish(healthy.poll(), "passed", "", 0);
 		}
@@ -67,6 +68,7 @@ class HostQuarantineIntegrationTests extends ServerIntegrationTest {
 	@Test
 	void onlyInfraErrorsInARowCountAndAnAdminsReturnStartsTheCountAfresh() {
 		queueJobs(8);
+		bystander();
 		HttpAgent flaky = new HttpAgent(baseUrl(), "flaky-1", Map.of());
 
 		report(flaky, "infra_error", "infra_error", "failed", "infra_error", "infra_error");
@@ -83,6 +85,7 @@ class HostQuarantineIntegrationTests extends ServerIntegrationTest {
 	@Test
 	void anAgentThatKeepsLosingItsJobsIsQuarantinedToo() {
 		queueJobs(4);
+		bystander();
 		HttpAgent crashing = new HttpAgent(baseUrl(), "crashing-1", Map.of());
 
 		// Each poll on the busy slot means the agent restarted and lost the job running there.
@@ -93,6 +96,11 @@ class HostQuarantineIntegrationTests extends ServerIntegrationTest {
 
 		assertThat(state(crashing)).isEqualTo("quarantined");
 		assertThat(hosts.find(crashing.hostId).orElseThrow().modeReason()).contains("restarted and lost the job");
+	}
+
+	/** Another host in the lab (that doesn't poll): quarantine never takes the last good one. */
+	private void bystander() {
+		new HttpAgent(baseUrl(), "bystander-1", Map.of());
 	}
 
 	private long queueJobs(int count) {

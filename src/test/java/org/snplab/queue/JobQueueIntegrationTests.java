@@ -91,7 +91,7 @@ class JobQueueIntegrationTests extends ServerIntegrationTest {
 		assertThat(views.job(first.jobId()).state()).isEqualTo("queued");
 		assertThat(views.job(first.jobId()).attempt()).isEqualTo(2);
 		assertThat(views.job(first.jobId()).attempts()).singleElement()
-			.satisfies(a -> assertThat(a.result()).isEqualTo("infra_error"));
+			.satisfies(a -> assertThat(a.result()).isEqualTo(JobResult.INFRA_ERROR));
 	}
 
 	@Test
@@ -131,16 +131,16 @@ class JobQueueIntegrationTests extends ServerIntegrationTest {
 	void runStateFollowsItsJobs() {
 		Host host = host("runner", Map.of(), Map.of());
 		long runId = runs.queue(origin, Pipelines.of(anyHostJob("a"), anyHostJob("b")));
-		assertThat(views.run(runId).state()).isEqualTo("queued");
+		assertThat(views.run(runId).state()).isEqualTo(RunState.QUEUED);
 
 		ClaimedJob a = queue.claim(host, 0).orElseThrow();
-		assertThat(views.run(runId).state()).isEqualTo("running");
+		assertThat(views.run(runId).state()).isEqualTo(RunState.RUNNING);
 		queue.finish(a.jobId(), a.attempt(), host, JobResult.FAILED, "step 1 exited 2", 2);
-		assertThat(views.run(runId).state()).isEqualTo("running");
+		assertThat(views.run(runId).state()).isEqualTo(RunState.RUNNING);
 
 		ClaimedJob b = queue.claim(host, 0).orElseThrow();
 		queue.finish(b.jobId(), b.attempt(), host, JobResult.PASSED, null, 0);
-		assertThat(views.run(runId).state()).isEqualTo("failed");
+		assertThat(views.run(runId).state()).isEqualTo(RunState.FAILED);
 		assertThat(views.job(a.jobId()).reason()).isEqualTo("step 1 exited 2");
 	}
 
@@ -153,9 +153,9 @@ class JobQueueIntegrationTests extends ServerIntegrationTest {
 		queue.cancelRun(runId, "canceled by a user");
 
 		assertThat(queue.heartbeat(running.jobId(), running.attempt(), host)).isTrue();
-		assertThat(views.run(runId).state()).isEqualTo("running");
+		assertThat(views.run(runId).state()).isEqualTo(RunState.RUNNING);
 		queue.finish(running.jobId(), running.attempt(), host, JobResult.CANCELED, "canceled", null);
-		assertThat(views.run(runId).state()).isEqualTo("canceled");
+		assertThat(views.run(runId).state()).isEqualTo(RunState.CANCELED);
 	}
 
 	@Test

@@ -47,7 +47,7 @@ class PipelineFuzzIntegrationTests extends ServerIntegrationTest {
 			}
 			else {
 				assertThat(answer.status()).as("file #%d: %s", i, answer.body()).isBetween(400, 499);
-				assertThat(answer.json().get("error").asString()).as("file #%d", i).isNotBlank().isNotEqualTo("null");
+				assertThat(answer.json().get("detail").asString()).as("file #%d", i).isNotBlank().isNotEqualTo("null");
 			}
 		}
 		assertThat(serverErrors).as("5xx answers (seed " + SEED + ")").isEmpty();

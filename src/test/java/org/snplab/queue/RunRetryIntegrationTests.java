@@ -50,14 +50,14 @@ class RunRetryIntegrationTests extends ServerIntegrationTest {
 
 		HttpApi.Response running = maintainer().post("/api/runs/" + run + "/retry", "");
 		assertThat(running.status()).isEqualTo(409);
-		assertThat(running.json().get("error").asString()).contains("run " + run + " is still queued");
+		assertThat(running.json().get("detail").asString()).contains("run " + run + " is still queued");
 
 		HttpAgent agent = new HttpAgent(baseUrl(), "milan-1", Map.of());
 		agent.finish(agent.claim(), "passed", null);
 		HttpApi.Response passed = maintainer().post("/api/runs/" + run + "/retry", "");
 
 		assertThat(passed.status()).isEqualTo(400);
-		assertThat(passed.json().get("error").asString()).isEqualTo("run " + run + " has no failed jobs to retry");
+		assertThat(passed.json().get("detail").asString()).isEqualTo("run " + run + " has no failed jobs to retry");
 		assertThat(db.sql("select count(*) from run").query(Integer.class).single()).isEqualTo(1);
 	}
 

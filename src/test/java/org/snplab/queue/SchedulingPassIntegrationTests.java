@@ -20,6 +20,7 @@ import org.snplab.support.ServerIntegrationTest;
 import org.snplab.support.SettableClock;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Import;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -67,6 +68,9 @@ class SchedulingPassIntegrationTests extends ServerIntegrationTest {
 
 	@Autowired
 	RunViews views;
+
+	@Autowired
+	ApplicationEventPublisher events;
 
 	private final RunService.Origin api = new RunService.Origin("file:///svsm", "main", "a".repeat(40), "api");
 
@@ -202,7 +206,7 @@ class SchedulingPassIntegrationTests extends ServerIntegrationTest {
 			jobs.add(guestJob("job-" + i, 0, 8 * GIB));
 		}
 		runs.queue(api, Pipelines.of(jobs.toArray(JobSpec[]::new)));
-		SchedulingPass otherInstance = new SchedulingPass(db, transactions, hosts, requirementSets, usage, properties, clock);
+		SchedulingPass otherInstance = new SchedulingPass(db, transactions, hosts, requirementSets, usage, properties, clock, events);
 		ExecutorService instances = Executors.newFixedThreadPool(2);
 		List<Throwable> failures = new CopyOnWriteArrayList<>();
 		List<Integer> heldAtOnce = new ArrayList<>();

@@ -43,6 +43,8 @@ class TwoServerInstancesIntegrationTests extends ServerIntegrationTest {
 		second = new SpringApplicationBuilder(SnplabApplication.class).run("--server.port=0",
 				"--spring.datasource.url=" + environment.getProperty("spring.datasource.url"),
 				"--snplab.data-dir=" + Files.createTempDirectory("snplab-second"),
+				// Uploaded files are shared by the instances (as on an NFS mount), which each checks at start.
+				"--snplab.artifacts.dir=" + java.nio.file.Path.of(environment.getProperty("snplab.data-dir"), "artifacts"),
 				"--snplab.agent.registration-token=" + REGISTRATION_TOKEN, "--snplab.queue.poll-sweep=10m",
 				// In one JVM, Quartz's registries are keyed by scheduler name; separate processes would share it.
 				"--spring.quartz.scheduler-name=second-instance",

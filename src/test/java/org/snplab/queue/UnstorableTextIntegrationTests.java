@@ -67,7 +67,7 @@ class UnstorableTextIntegrationTests extends ServerIntegrationTest {
 		HttpApi.Response surrogate = registration.post("/api/agent/register", """
 				{"name": "odd-host-3", "slots": 1, "labels": {}, "facts": {"bad\\ud800": "x"}}""");
 		assertThat(surrogate.status()).isEqualTo(400);
-		assertThat(surrogate.json().get("error").asString()).contains("surrogate");
+		assertThat(surrogate.json().get("detail").asString()).contains("surrogate");
 		HttpAgent agent = new HttpAgent(baseUrl(), "odd-host-2", Map.of("cpu.model_name", "EPYC\0"));
 		assertThat(agent.heartbeat(Map.of("snp.status", "init\0failed"), Map.of("k", "v\0"))).isEqualTo(200);
 
@@ -92,19 +92,19 @@ class UnstorableTextIntegrationTests extends ServerIntegrationTest {
 				    steps: [ "printf 'x\\0y'" ]
 				""");
 		assertThat(escaped.status()).as(escaped.body()).isEqualTo(400);
-		assertThat(escaped.json().get("error").asString()).startsWith(".snplab.yml line 4: ").contains("NUL");
+		assertThat(escaped.json().get("detail").asString()).startsWith(".snplab.yml line 4: ").contains("NUL");
 
 		HttpApi.Response env = submit("jobs:\n  build:\n    steps: [ make ]\n    env: { A: \"\\x00\" }\n");
 		assertThat(env.status()).as(env.body()).isEqualTo(400);
-		assertThat(env.json().get("error").asString()).startsWith(".snplab.yml line 4: ").contains("NUL");
+		assertThat(env.json().get("detail").asString()).startsWith(".snplab.yml line 4: ").contains("NUL");
 
 		HttpApi.Response raw = submit("jobs:\n  build:\n    steps: [ \"a\0b\" ]\n");
 		assertThat(raw.status()).as(raw.body()).isEqualTo(400);
-		assertThat(raw.json().get("error").asString()).startsWith(".snplab.yml line 3: ").contains("U+0000");
+		assertThat(raw.json().get("detail").asString()).startsWith(".snplab.yml line 3: ").contains("U+0000");
 
 		HttpApi.Response surrogate = submit("jobs:\n  build:\n    steps: [ \"a\\uD800b\" ]\n");
 		assertThat(surrogate.status()).as(surrogate.body()).isEqualTo(400);
-		assertThat(surrogate.json().get("error").asString()).startsWith(".snplab.yml line 3: ");
+		assertThat(surrogate.json().get("detail").asString()).startsWith(".snplab.yml line 3: ");
 
 		HttpApi.Response loneInJson = admin().post("/api/runs", "{\"repository\": \"" + repo.url()
 				+ "\", \"ref\": \"main\", \"pipeline\": \"jobs: { build: { steps: [ a\\ud800b ] } }\"}");
@@ -138,7 +138,7 @@ class UnstorableTextIntegrationTests extends ServerIntegrationTest {
 		HttpApi.Response answer = submit("jobs:\n  build:\n    steps: [ make ]\n    requires: { cpu.model: [ " + values + " ] }\n");
 
 		assertThat(answer.status()).as(answer.body()).isEqualTo(400);
-		assertThat(answer.json().get("error").asString()).startsWith(".snplab.yml line 4: `requires` is too large: ")
+		assertThat(answer.json().get("detail").asString()).startsWith(".snplab.yml line 4: `requires` is too large: ")
 			.contains("at most 2048");
 		assertThat(db.sql("select count(*) from run").query(Integer.class).single()).isZero();
 	}

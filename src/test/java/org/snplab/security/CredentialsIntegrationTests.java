@@ -54,7 +54,7 @@ class CredentialsIntegrationTests extends ServerIntegrationTest {
 
 		assertThat(refused.status()).isEqualTo(429);
 		assertThat(refused.json().get("status").asInt()).isEqualTo(429);
-		assertThat(refused.json().get("error").asString()).contains("10 failed logins of user guessed-user-")
+		assertThat(refused.json().get("detail").asString()).contains("10 failed logins of user guessed-user-")
 			.contains("wait a minute");
 	}
 

@@ -11,8 +11,11 @@ public final class AgentProcess implements AutoCloseable {
 
 	private final Process process;
 
-	private AgentProcess(Process process) {
+	private final Path log;
+
+	private AgentProcess(Process process, Path log) {
 		this.process = process;
+		this.log = log;
 	}
 
 	public static AgentProcess start(String serverUrl, String token, Path workDir, String name, String... extraArgs)
@@ -40,13 +43,31 @@ public final class AgentProcess implements AutoCloseable {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
 		builder.environment().putAll(environment);
-		return new AgentProcess(builder.start());
+		return new AgentProcess(builder.start(), log);
 	}
 
 	/** {@code kill -9}: the agent gets no chance to report anything; what its steps started is orphaned. */
 	public void crash() throws InterruptedException {
 		process.destroyForcibly();
 		process.waitFor();
+	}
+
+	/** Sends SIGTERM (what {@code systemctl stop} sends) and returns at once. */
+	public void terminate() {
+		process.destroy();
+	}
+
+	/** The exit code, once the agent has exited within {@code timeout}; else an AssertionError. */
+	public int exitCode(java.time.Duration timeout) throws InterruptedException {
+		if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+			throw new AssertionError("the agent is still running after " + timeout);
+		}
+		return process.exitValue();
+	}
+
+	/** What the agent wrote to stdout and stderr so far. */
+	public String output() throws IOException {
+		return java.nio.file.Files.readString(log);
 	}
 
 	public boolean isAlive() {
@@ -56,6 +77,8 @@ public final class AgentProcess implements AutoCloseable {
 	@Override
 	public void close() throws InterruptedException {
 		if (process.isAlive()) {
+			// Twice: the first SIGTERM drains (waits for running jobs), the second cancels them.
+			process.destroy();
 			process.destroy();
 			if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
 				crash();

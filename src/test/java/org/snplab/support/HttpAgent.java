@@ -24,9 +24,18 @@ public final class HttpAgent {
 	private final HttpClient client = HttpClient.newHttpClient();
 
 	public HttpAgent(String baseUrl, String name, Map<String, String> facts) {
+		this(baseUrl, name, facts, null);
+	}
+
+	/** An agent that reports where other hosts reach it ({@code --address}); null: it says nothing. */
+	public HttpAgent(String baseUrl, String name, Map<String, String> facts, String address) {
 		this.baseUrl = baseUrl;
+		Map<String, Object> body = new java.util.HashMap<>(Map.of("name", name, "slots", 1, "labels", Map.of(), "facts", facts));
+		if (address != null) {
+			body.put("address", address);
+		}
 		JsonNode registered = HttpApi.bearer(baseUrl, ServerIntegrationTest.REGISTRATION_TOKEN)
-			.post("/api/agent/register", Map.of("name", name, "slots", 1, "labels", Map.of(), "facts", facts))
+			.post("/api/agent/register", body)
 			.json();
 		this.hostId = registered.get("hostId").asLong();
 		this.credential = registered.get("credential").asString();
@@ -57,6 +66,11 @@ public final class HttpAgent {
 		if (response.status() != 200) {
 			throw new AssertionError("finish answered " + response.status() + ": " + response.body());
 		}
+	}
+
+	/** Posts a finish body as given and returns the answer, for tests of what the server refuses. */
+	public HttpApi.Response finishAnswer(long jobId, int attempt, Map<String, Object> body) {
+		return api.post("/api/agent/jobs/" + jobId + "/finish?attempt=" + attempt, body);
 	}
 
 	/** @return the claimed job's id */

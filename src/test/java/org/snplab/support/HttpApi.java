@@ -75,7 +75,8 @@ public final class HttpApi {
 	private Response send(HttpRequest.Builder builder) {
 		try {
 			HttpResponse<String> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-			return new Response(response.statusCode(), response.body());
+			return new Response(response.statusCode(), response.body(),
+					response.headers().firstValue("Content-Type").orElse(""));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -86,7 +87,11 @@ public final class HttpApi {
 		}
 	}
 
-	public record Response(int status, String body) {
+	public record Response(int status, String body, String contentType) {
+
+		public Response(int status, String body) {
+			this(status, body, "");
+		}
 
 		public JsonNode json() {
 			return JSON.readTree(body);

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,9 +38,12 @@ public final class ServerProcess implements AutoCloseable {
 
 	public static ServerProcess start(Path log, int port, Map<String, String> properties, Map<String, String> environment)
 			throws IOException, InterruptedException {
+		// The class path in an argument file: a command line as short as `java -jar snplab.jar`'s, which the server
+		// started as root reads to re-run itself in a user namespace (a long one can't be read back from /proc).
+		Path classPath = Files.createTempFile("snplab-classpath", ".args");
+		Files.writeString(classPath, "-cp \"" + System.getProperty("java.class.path") + "\"\n");
 		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
-				TestTemp.javaOption(), "-cp",
-				System.getProperty("java.class.path"), "org.snplab.SnplabApplication", "--server.port=" + port));
+				TestTemp.javaOption(), "@" + classPath, "org.snplab.SnplabApplication", "--server.port=" + port));
 		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -53,6 +57,11 @@ public final class ServerProcess implements AutoCloseable {
 		return "http://127.0.0.1:" + port;
 	}
 
+	/** The pid of the process started (as root, the server serving runs in a child of it). */
+	public long pid() {
+		return process.pid();
+	}
+
 	public int port() {
 		return port;
 	}
@@ -62,6 +71,32 @@ public final class ServerProcess implements AutoCloseable {
 		process.descendants().forEach(ProcessHandle::destroyForcibly);
 		process.destroyForcibly();
 		process.waitFor();
+	}
+
+	/** {@code kill -9} of the started process alone, as a user's {@code kill -9 PID} would: what it started must go too. */
+	public void killStartedProcess() throws InterruptedException {
+		process.destroyForcibly();
+		process.waitFor();
+	}
+
+	/** SIGTERM, as systemd stops a service; waits for the exit and returns its code. */
+	public int terminate(Duration within) throws InterruptedException {
+		process.destroy();
+		if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+			throw new AssertionError("the server did not exit within " + within + " of SIGTERM; see " + log);
+		}
+		return process.exitValue();
+	}
+
+	/** Whether anything still answers on this server's port. */
+	public boolean answers() {
+		try (java.net.Socket socket = new java.net.Socket()) {
+			socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	@Override

@@ -27,6 +27,19 @@ public final class SettableClock extends Clock {
 		now = now.plus(duration);
 	}
 
+	/**
+	 * Back to the real time: a test that moved the clock hours ahead puts it back, so that tests sharing the server
+	 * (and its clock) after it don't start hours away from the database's {@code now()}.
+	 */
+	public synchronized void reset() {
+		now = Instant.now();
+	}
+
+	/** Sets the time, e.g. back to the real time before each test of a class sharing one server. */
+	public synchronized void set(Instant instant) {
+		now = instant;
+	}
+
 	@Override
 	public Instant instant() {
 		return now;

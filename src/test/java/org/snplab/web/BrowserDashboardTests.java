@@ -210,7 +210,7 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 	}
 
 	@Test
-	void aMaintainerSeesRunButtonsButNoHostButtonsAnAdminSeesBoth() throws Exception {
+	void aMaintainerSeesRunButtonsAndReservesHostsAnAdminSeesEveryHostButton() throws Exception {
 		long run = runs.queue(origin("main"), WebFixtures.pipeline("build"));
 		long host = new HttpAgent(baseUrl(), "turin-3", Map.of()).hostId;
 
@@ -218,7 +218,15 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 		browser.get(baseUrl() + "/runs/" + run);
 		assertThat(browser.findElements(By.id("cancel"))).hasSize(1);
 		browser.get(baseUrl() + "/hosts/" + host);
-		assertThat(browser.findElements(By.cssSelector(".actions button"))).isEmpty();
+		assertThat(browser.findElements(By.cssSelector(".actions button")))
+			.as("of the host buttons, only Reserve").extracting(button -> button.getAttribute("id")).containsExactly("reserve");
+		browser.findElement(By.name("reason")).sendKeys("debug SNP guest hang");
+		browser.findElement(By.id("reserve")).click();
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("reservation")));
+		assertThat(browser.findElement(By.id("reservation")).getText()).contains("Reserved by maintainer", "debug SNP guest hang");
+		assertThat(browser.findElements(By.id("release"))).hasSize(1);
+		assertThat(browser.findElement(By.id("host-state")).getText()).isEqualTo("reserved");
+		BrowserSession.screenshot(browser, "maintainer-reserved-host");
 
 		browser.manage().deleteAllCookies();
 		logInAsAdmin();
@@ -287,6 +295,30 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 		assertThat(browser.findElement(By.id("run-stuck")).getText())
 			.startsWith("This run can't finish until a host that matches is enabled: snp-only: no matching host");
 		BrowserSession.screenshot(browser, "run-unmatchable");
+	}
+
+	@Test
+	void aTwoHostJobWithOneHostInTheLabSaysOnEachRolesPageWhyItWaits() throws Exception {
+		new HttpAgent(baseUrl(), "milan-1", Map.of("sev_snp", "true", "cpu.generation", "milan"));
+		long run = runs.queue(origin("main"), PipelineParser.parse("""
+				jobs:
+				  live-migration:
+				    roles:
+				      source:      { steps: [ "true" ] }
+				      destination: { steps: [ "true" ] }
+				"""));
+		long source = db.sql("select id from job where run_id = ? and name = 'live-migration/source'").param(run)
+			.query(Long.class).single();
+
+		// The reason is the scheduling pass's, written when a pass ran after the run was queued.
+		wait.until(driver -> {
+			driver.get(baseUrl() + "/jobs/" + source);
+			return !driver.findElements(By.cssSelector("p.waiting")).isEmpty();
+		});
+
+		assertThat(browser.findElement(By.cssSelector("p.waiting")).getText())
+			.isEqualTo("no 2 hosts sharing cpu.generation can run it together (hosts each role matches, in order: 1, 1)");
+		BrowserSession.screenshot(browser, "gang-waiting");
 	}
 
 	@Test

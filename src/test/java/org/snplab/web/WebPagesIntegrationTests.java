@@ -128,8 +128,8 @@ class WebPagesIntegrationTests extends ServerIntegrationTest {
 		HttpApi.Response api = anonymous.get("/api/jobs/999999");
 		assertThat(api.status()).isEqualTo(404);
 		assertThat(api.json().get("status").asInt()).isEqualTo(404);
-		assertThat(api.json().get("error").asString()).isEqualTo("no job with id 999999");
-		assertThat(anonymous.get("/api/runs/999999").json().get("error").asString()).isEqualTo("no run with id 999999");
+		assertThat(api.json().get("detail").asString()).isEqualTo("no job with id 999999");
+		assertThat(anonymous.get("/api/runs/999999").json().get("detail").asString()).isEqualTo("no run with id 999999");
 		assertThat(anonymous.get("/api/hosts/999999").json().get("status").asInt()).isEqualTo(404);
 	}
 }

@@ -21,7 +21,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The run page's "Retry failed" button, pressed as a browser would: form login, session cookie, CSRF token. */
+/**
+ * The run page's buttons by the run's state; "Retry failed" pressed as a browser would: form login, session cookie,
+ * CSRF token.
+ */
 class WebRetryIntegrationTests extends ServerIntegrationTest {
 
 	private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
@@ -51,6 +54,19 @@ class WebRetryIntegrationTests extends ServerIntegrationTest {
 		long retryId = db.sql("select id from run where retry_of = ?").param(run).query(Long.class).single();
 		assertThat(retried.headers().firstValue("Location").orElse("")).endsWith("/runs/" + retryId);
 		assertThat(get("/runs/" + retryId).body()).contains(">boot<").contains(">queued<").contains(">#" + run + "<");
+	}
+
+	@Test
+	void aHeldRunShowsApproveAndCancelAQueuedOneOnlyCancel() throws Exception {
+		RunService.Origin origin = new RunService.Origin("file:///svsm", "pr-7", "e".repeat(40), "api");
+		long held = runs.hold(origin, WebFixtures.pipeline("boot"));
+		long queued = runs.queue(origin, WebFixtures.pipeline("boot"));
+		post("/login", csrf(get("/login").body()), Map.of("username", "maintainer", "password", USER_PASSWORD));
+
+		assertThat(get("/runs/" + held).body()).contains("id=\"approve\"", "id=\"cancel\"", ">waiting<")
+			.doesNotContain("id=\"retry\"");
+		assertThat(get("/runs/" + queued).body()).contains("id=\"cancel\"", ">queued<")
+			.doesNotContain("id=\"approve\"", "id=\"retry\"");
 	}
 
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {

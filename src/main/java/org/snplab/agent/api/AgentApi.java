@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
+import org.snplab.NetworkErrors;
+import org.snplab.SnplabVersion;
 import org.snplab.agent.api.Dtos.Finish;
 import org.snplab.agent.api.Dtos.HostHeartbeat;
 import org.snplab.agent.api.Dtos.HostHeartbeatResponse;
@@ -23,7 +25,9 @@ import org.snplab.agent.api.Dtos.PollRequest;
 import org.snplab.agent.api.Dtos.RegisterRequest;
 import org.snplab.agent.api.Dtos.RegisterResponse;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -53,11 +57,16 @@ public final class AgentApi {
 	private final String bearer;
 
 	public AgentApi(URI server, String bearer) {
+		this(server, bearer, AgentTls.SYSTEM);
+	}
+
+	/** @throws IllegalArgumentException for a plain-http server elsewhere than loopback, or unusable TLS files */
+	public AgentApi(URI server, String bearer, AgentTls tls) {
 		// HTTP/1.1: no h2c upgrade dance with whatever proxy sits in front of the server.
-		this(HttpClient.newBuilder()
+		this(tls.configure(HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(10))
-			.build(), server, bearer);
+			.connectTimeout(Duration.ofSeconds(10))).build(), server, bearer);
+		tls.check(server);
 	}
 
 	private AgentApi(HttpClient http, URI server, String bearer) {
@@ -129,7 +138,10 @@ public final class AgentApi {
 
 	private HttpRequest.Builder request(String pathAndQuery) {
 		String base = server.toString().replaceAll("/+$", "");
-		return HttpRequest.newBuilder(URI.create(base + pathAndQuery)).header("Authorization", "Bearer " + bearer);
+		return HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+			.header("Authorization", "Bearer " + bearer)
+			.header(SnplabVersion.PROTOCOL_HEADER, Integer.toString(SnplabVersion.AGENT_PROTOCOL))
+			.header(SnplabVersion.VERSION_HEADER, SnplabVersion.current());
 	}
 
 	private HttpRequest.Builder json(String path, Object body) {
@@ -140,7 +152,13 @@ public final class AgentApi {
 	private HttpResponse<String> send(HttpRequest.Builder request, Duration timeout, int... expected)
 			throws IOException, InterruptedException {
 		HttpRequest built = request.timeout(timeout).build();
-		HttpResponse<String> response = http.send(built, BodyHandlers.ofString(StandardCharsets.UTF_8));
+		HttpResponse<String> response;
+		try {
+			response = http.send(built, BodyHandlers.ofString(StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new IOException(NetworkErrors.describe(built.method() + " " + built.uri().getPath(), server, ex), ex);
+		}
 		int status = response.statusCode();
 		for (int ok : expected) {
 			if (status == ok) {
@@ -148,18 +166,32 @@ public final class AgentApi {
 			}
 		}
 		String what = built.method() + " " + built.uri().getPath() + " → " + status;
+		String why = what + whyOf(response.body());
 		if (status == 409) {
-			throw new ApiException.LeaseLost(what);
+			throw new ApiException.LeaseLost(why);
 		}
 		if (status == 401 || status == 403) {
-			throw new ApiException.Rejected(status, what);
+			throw new ApiException.Rejected(status, why);
 		}
-		throw new ApiException(status, what + abbreviate(response.body()));
+		if (status == 426) {
+			throw new ApiException.Outdated(why);
+		}
+		throw new ApiException(status, why);
 	}
 
-	private static String abbreviate(String body) {
+	/** ": " and the {@code detail} of the server's RFC 9457 problem, or the start of whatever else came back. */
+	private static String whyOf(String body) {
 		if (body == null || body.isBlank()) {
 			return "";
+		}
+		try {
+			JsonNode problem = JSON.readTree(body);
+			if (problem != null && problem.hasNonNull("detail")) {
+				return ": " + problem.get("detail").asString();
+			}
+		}
+		catch (JacksonException notJson) {
+			// a proxy's page, say
 		}
 		return ": " + (body.length() > 200 ? body.substring(0, 200) + "…" : body);
 	}

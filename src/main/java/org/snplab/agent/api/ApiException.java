@@ -39,4 +39,12 @@ public class ApiException extends IOException {
 			super(status, message);
 		}
 	}
+
+	/** 426: the server and this agent speak different agent protocols; the message says which to upgrade. */
+	public static final class Outdated extends ApiException {
+
+		public Outdated(String message) {
+			super(426, message);
+		}
+	}
 }

@@ -40,6 +40,7 @@ public final class HostProbe {
 	/** Facts by name, e.g. {@code cpu.generation=genoa}, {@code sev_snp=true}; values are strings. */
 	public Map<String, String> probe() {
 		Map<String, String> facts = new TreeMap<>();
+		facts.put("agent.version", org.snplab.SnplabVersion.current());
 		CommandOutputs commands = new CommandOutputs(root);
 		Optional<CpuInfo> cpu = Texts.read(root.resolve("proc/cpuinfo")).flatMap(CpuInfo::parse);
 		cpuFacts(facts, cpu);

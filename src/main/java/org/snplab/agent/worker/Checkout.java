@@ -19,6 +19,7 @@ import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.StoredConfig;
@@ -215,19 +216,32 @@ final class Checkout {
 			if (resolve(git, commit) != null) {
 				return;
 			}
-			git.fetch().setRemote("origin").setRefSpecs(BRANCHES, TAGS).setRemoveDeletedRefs(true).call();
+			// Only what the job needs: the commit itself (GitHub, git and JGit servers give a reachable commit by its
+			// id), kept under refs/snplab/commits/ so the mirror holds on to it. Not every branch, tag and pull request.
+			try {
+				git.fetch().setRemote("origin").setRefSpecs(new RefSpec("+" + commit + ":refs/snplab/commits/" + commit)).call();
+				keep(git, commit); // JGit fetches an id's objects without writing the ref
+			}
+			catch (GitAPIException | RuntimeException refused) {
+				// A server that gives only what it advertises ("want ... not valid"), or none at all: its branches
+				// and tags then, whose fetch also says best why an unreachable remote can't be read.
+			}
 			if (resolve(git, commit) == null) {
-				// Not on any branch (a pull request head, say): ask for the commit itself, which most servers allow.
-				try {
-					git.fetch().setRemote("origin").setRefSpecs(new RefSpec(commit + ":refs/snplab/" + commit)).call();
-				}
-				catch (GitAPIException | RuntimeException e) {
-					// the answer to "not found" below says more than "want ... not valid"
-				}
+				git.fetch().setRemote("origin").setRefSpecs(BRANCHES, TAGS).setRemoveDeletedRefs(true).call();
 			}
 			if (resolve(git, commit) == null) {
 				throw new CommitNotFound("commit " + commit + " not found in " + CloneUrls.redact(repository));
 			}
+		}
+	}
+
+	/** Points refs/snplab/commits/ID at a fetched commit, so a mirror's gc keeps it. */
+	private static void keep(Git git, String commit) throws IOException {
+		ObjectId id = resolve(git, commit);
+		if (id != null) {
+			RefUpdate update = git.getRepository().updateRef("refs/snplab/commits/" + id.name());
+			update.setNewObjectId(id);
+			update.forceUpdate();
 		}
 	}
 

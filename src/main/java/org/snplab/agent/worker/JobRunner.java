@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import org.snplab.agent.process.ProcessGroup;
 import org.snplab.agent.process.StepUser;
 import org.snplab.git.CloneUrls;
 import org.snplab.git.GitUrlRewrites;
+import org.snplab.queue.JobResult;
 
 /**
  * Runs one job attempt from checkout to finish, heartbeating until it is reported. It always ends in the same
@@ -61,8 +63,18 @@ public final class JobRunner {
 
 	private final LeftoverGroups leftovers;
 
+	private volatile Path workspace;
+
+	private final Clock clock = Clock.systemUTC();
+
+	/** The log's sections, reported with the finish; null until the log exists. */
+	private Sections sections;
+
+	/** The caches this job's key missed: saved if its steps pass. */
+	private List<JobCaches.Miss> misses = List.of();
+
 	/** The result reported (or, when the lease was lost, that would have been). */
-	public record Outcome(String result, String reason, Integer exitCode, boolean reported) {
+	public record Outcome(JobResult result, String reason, Integer exitCode, boolean reported) {
 	}
 
 	public JobRunner(AgentApi api, AgentConfig config, int slot, Job job, Consumer<ApiException.Rejected> onRejected) {
@@ -93,11 +105,13 @@ public final class JobRunner {
 		LogStreamer log;
 		try {
 			workspace = Workspaces.fresh(config.workDir(), slot, job);
+			this.workspace = workspace;
 			log = new LogStreamer(api, job.jobId(), job.attempt(), Workspaces.logFile(config.workDir(), slot, job));
+			sections = new Sections(log, clock);
 		}
 		catch (IOException e) {
 			// Without a workspace or log file there is nothing to run or stream; say so in the finish reason.
-			return report(null, new Outcome("infra_error", "workspace failed: " + e.getMessage(), null, false));
+			return report(null, new Outcome(JobResult.INFRA_ERROR, "workspace failed: " + e.getMessage(), null, false));
 		}
 		// The lease is renewed until the attempt is reported: uploading many files or a large one over a slow uplink,
 		// and the final log flush, may take longer than the lease, and a passed attempt must not be lost meanwhile.
@@ -119,9 +133,12 @@ public final class JobRunner {
 		catch (RuntimeException e) {
 			// A bug or a malformed job must still end in a report, or the job would hang until its lease expires.
 			log.line("agent error: " + e);
-			outcome = new Outcome("infra_error", "agent error: " + e, null, false);
+			outcome = new Outcome(JobResult.INFRA_ERROR, "agent error: " + e, null, false);
 		}
 		finally {
+			if (!misses.isEmpty()) {
+				log.line("cache not saved: the job didn't pass (" + String.join(", ", misses.stream().map(JobCaches.Miss::key).toList()) + ")");
+			}
 			for (ProcessGroup group : groups) {
 				// Also ends what passed steps left running in the background.
 				group.cancel(config.killGrace());
@@ -130,7 +147,7 @@ public final class JobRunner {
 		}
 		try {
 			if (canceled.get() != CancelReason.LEASE_LOST && log.failure() == null
-					&& List.of("passed", "failed", "timed_out").contains(outcome.result())) {
+					&& outcome.result().decidedByCode()) {
 				Uploads.run(api, job, workspace, log);
 			}
 		}
@@ -148,14 +165,30 @@ public final class JobRunner {
 
 	private Outcome execute(Path workspace, LogStreamer log, long started) throws InterruptedException {
 		StepUser user;
+		// A job without a repository (a host's health check) runs its steps in an empty workspace.
+		if (job.repository() != null && !job.repository().isBlank()) {
+			sections.start("checkout", "checkout");
+			try {
+				GitUrlRewrites rewrites = GitUrlRewrites.parse(config.gitRewrites()).and(GitUrlRewrites.parse(job.gitRewrites()));
+				Checkout.run(config.workDir(), job.repository(), job.commit(), workspace,
+						Checkout.Submodules.of(job.submodules()), rewrites);
+			}
+			catch (IOException e) {
+				log.line("checkout failed: " + CloneUrls.redact(e.getMessage()));
+				return new Outcome(JobResult.INFRA_ERROR, "checkout failed: " + e.getMessage(), null, false);
+			}
+		}
+		Map<String, String> env = environment(workspace);
+		JobCaches caches = new JobCaches(config.workDir(), job.repository(), config.cacheMaxBytes(), clock);
+		if (!job.caches().isEmpty()) {
+			sections.start("cache", "restore caches");
+		}
 		try {
-			GitUrlRewrites rewrites = GitUrlRewrites.parse(config.gitRewrites()).and(GitUrlRewrites.parse(job.gitRewrites()));
-			Checkout.run(config.workDir(), job.repository(), job.commit(), workspace, Checkout.Submodules.of(job.submodules()),
-					rewrites);
+			misses = caches.restore(job.caches(), job.cacheScope(), workspace, env, log);
 		}
 		catch (IOException e) {
-			log.line("checkout failed: " + CloneUrls.redact(e.getMessage()));
-			return new Outcome("infra_error", "checkout failed: " + e.getMessage(), null, false);
+			log.line("cache restore failed: " + e.getMessage());
+			return new Outcome(JobResult.INFRA_ERROR, "cache restore failed: " + e.getMessage(), null, false);
 		}
 		try {
 			user = StepUser.of(config.runAs(), config.workDir());
@@ -163,20 +196,20 @@ public final class JobRunner {
 		}
 		catch (IOException e) {
 			log.line("steps can't run: " + e.getMessage());
-			return new Outcome("infra_error", "steps can't run: " + e.getMessage(), null, false);
+			return new Outcome(JobResult.INFRA_ERROR, "steps can't run: " + e.getMessage(), null, false);
 		}
 		long deadline = started + Duration.ofSeconds(job.timeoutSeconds()).toNanos();
-		Map<String, String> env = environment(workspace);
 		for (int n = 1; n <= job.steps().size(); n++) {
 			String step = job.steps().get(n - 1);
 			if (canceled.get() != null) {
-				return new Outcome("canceled", canceled.get().text(), null, false);
+				return new Outcome(JobResult.CANCELED, canceled.get().text(), null, false);
 			}
 			if (System.nanoTime() > deadline) {
 				String reason = "timed out after " + human(Duration.ofSeconds(job.timeoutSeconds())) + " in step " + n;
 				log.line(reason);
-				return new Outcome("timed_out", reason, null, false);
+				return new Outcome(JobResult.TIMED_OUT, reason, null, false);
 			}
+			sections.start("step", step);
 			log.line("$ " + step);
 			ProcessGroup group;
 			try {
@@ -184,7 +217,7 @@ public final class JobRunner {
 			}
 			catch (IOException e) {
 				log.line("step " + n + " could not start: " + e.getMessage());
-				return new Outcome("infra_error", "step " + n + " could not start: " + e.getMessage(), null, false);
+				return new Outcome(JobResult.INFRA_ERROR, "step " + n + " could not start: " + e.getMessage(), null, false);
 			}
 			groups.add(group);
 			try {
@@ -209,31 +242,43 @@ public final class JobRunner {
 			}
 			if (canceled.get() != null) {
 				log.line("step " + n + " stopped: " + canceled.get().text());
-				return new Outcome("canceled", canceled.get().text(), null, false);
+				return new Outcome(JobResult.CANCELED, canceled.get().text(), null, false);
 			}
 			if (timedOut) {
 				String reason = "timed out after " + human(Duration.ofSeconds(job.timeoutSeconds())) + " in step " + n;
 				log.line(reason);
-				return new Outcome("timed_out", reason, null, false);
+				return new Outcome(JobResult.TIMED_OUT, reason, null, false);
 			}
 			if (tooMuchOutput) {
 				String reason = "step " + n + " wrote more than " + (config.maxOutputBytes() >> 20)
 						+ " MiB of output: stopped before it fills the host's disk";
 				log.line(reason);
-				return new Outcome("failed", reason, null, false);
+				return new Outcome(JobResult.FAILED, reason, null, false);
 			}
 			int exit = group.exitValue();
 			Optional<String> lab = infraError(workspace, n, exit);
+			sections.end(exit, exit != 0 || lab.isPresent());
 			if (lab.isPresent()) {
 				log.line(lab.get());
-				return new Outcome("infra_error", lab.get(), exit, false);
+				return new Outcome(JobResult.INFRA_ERROR, lab.get(), exit, false);
 			}
 			if (exit != 0) {
 				log.line("step " + n + " exited " + exit);
-				return new Outcome("failed", "step " + n + " exited " + exit, exit, false);
+				return new Outcome(JobResult.FAILED, "step " + n + " exited " + exit, exit, false);
 			}
 		}
-		return new Outcome("passed", "", 0, false);
+		if (!misses.isEmpty()) {
+			sections.start("cache", "save caches");
+		}
+		try {
+			caches.save(misses, job.cacheScope(), workspace, log);
+			misses = List.of();
+		}
+		catch (IOException e) {
+			// The job passed all the same; the next one builds what it would have restored.
+			log.line("cache not saved: " + e.getMessage());
+		}
+		return new Outcome(JobResult.PASSED, "", 0, false);
 	}
 
 	/**
@@ -313,7 +358,9 @@ public final class JobRunner {
 		if (log != null && log.failure() instanceof ApiException.LeaseLost) {
 			return outcome;
 		}
-		Finish finish = new Finish(outcome.result(), outcome.reason(), outcome.exitCode());
+		Finish finish = new Finish(outcome.result().value(), outcome.reason(), outcome.exitCode(),
+				workspace == null ? null : workspace.toAbsolutePath().toString(),
+				sections == null ? List.of() : sections.all(outcome.result() == JobResult.PASSED));
 		try {
 			Retry.call("finish of job " + job.jobId(), stopping ? REPORT_ON_STOP : REPORT_FOR, () -> {
 				api.finish(job.jobId(), job.attempt(), finish);

@@ -24,7 +24,11 @@ public final class SlotWorker implements Runnable {
 
 	private final Object lock = new Object();
 
+	/** No more polls: the agent is draining or stopping. */
 	private boolean stopping;
+
+	/** The running job, and any job a poll still brings, is canceled. */
+	private boolean canceling;
 
 	private JobRunner current;
 
@@ -47,10 +51,24 @@ public final class SlotWorker implements Runnable {
 		}
 	}
 
+	/**
+	 * Stops polling but lets the running job finish and report as usual (the agent's first SIGTERM); the thread
+	 * ends when it has. A job a poll in progress still brings was taken already: it runs too.
+	 */
+	public void drain() {
+		synchronized (lock) {
+			stopping = true;
+			if (current == null) {
+				thread.interrupt();
+			}
+		}
+	}
+
 	/** Stops polling and cancels the running job, which is then reported canceled ("agent stopped"). */
 	public void stop() {
 		synchronized (lock) {
 			stopping = true;
+			canceling = true;
 			if (current != null) {
 				current.cancel(CancelReason.AGENT_STOPPED);
 			}
@@ -63,6 +81,10 @@ public final class SlotWorker implements Runnable {
 
 	public void join(long millis) throws InterruptedException {
 		thread.join(millis);
+	}
+
+	public boolean isAlive() {
+		return thread.isAlive();
 	}
 
 	@Override
@@ -96,7 +118,7 @@ public final class SlotWorker implements Runnable {
 		JobRunner runner = new JobRunner(api, config, slot, job, onRejected);
 		synchronized (lock) {
 			current = runner;
-			if (stopping) {
+			if (canceling) {
 				// Got the job as the agent was stopping: it is ours now, so report it rather than let it dangle.
 				runner.cancel(CancelReason.AGENT_STOPPED);
 			}

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.snplab.SnplabProperties;
+import org.snplab.queue.JobRecords;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -24,13 +25,16 @@ public class Retention {
 
 	private final JdbcClient db;
 
+	private final JobRecords jobRecords;
+
 	private final Path artifacts;
 
 	private final RetentionProperties properties;
 
-	Retention(JdbcClient db, SnplabProperties snplab, RetentionProperties properties) {
+	Retention(JdbcClient db, JobRecords jobRecords, SnplabProperties snplab, RetentionProperties properties) {
+		this.jobRecords = jobRecords;
 		this.db = db;
-		this.artifacts = snplab.dataDir().resolve("artifacts");
+		this.artifacts = snplab.artifactsDir();
 		this.properties = properties;
 	}
 
@@ -42,12 +46,7 @@ public class Retention {
 	public int expireFinishedBefore(Instant cutoff) {
 		int total = 0;
 		while (true) {
-			List<Long> jobs = db.sql("""
-					select id from job where state = 'finished' and finished_at < ? and expired_at is null
-					order by finished_at limit ?""")
-				.params(java.sql.Timestamp.from(cutoff), properties.batchSize())
-				.query(Long.class)
-				.list();
+			List<Long> jobs = jobRecords.keptFinishedBefore(cutoff, properties.batchSize());
 			if (jobs.isEmpty()) {
 				return total;
 			}
@@ -55,7 +54,7 @@ public class Retention {
 				// Files first: a crash in between leaves a job that is retried next time, never files nobody owns.
 				deleteTree(artifacts.resolve(Long.toString(job)));
 				db.sql("delete from log_chunk where job_id = ?").param(job).update();
-				db.sql("update job set expired_at = now() where id = ?").param(job).update();
+				jobRecords.markExpired(job);
 			}
 			total += jobs.size();
 		}

@@ -45,8 +45,12 @@ class JobPageController {
 		model.addAttribute("shownAttempt", shown);
 		String logNote = logNote(job, shown);
 		model.addAttribute("logNote", logNote);
-		// A queued attempt's log is followed too: its lines appear as soon as a host takes the job.
-		model.addAttribute("followLog", status.expiredAt() == null && (logNote == null || waitsToStart(job, shown)));
+		// A finished attempt's log is in the page, folded by section; a running or queued one is followed (a queued
+		// attempt's lines appear as soon as a host takes the job).
+		var sections = status.complete(shown) && status.expiredAt() == null ? pages.sections(id, shown) : java.util.List.of();
+		model.addAttribute("logSections", sections);
+		model.addAttribute("followLog", sections.isEmpty() && status.expiredAt() == null
+				&& (logNote == null || waitsToStart(job, shown)));
 		model.addAttribute("expiredAt", status.expiredAt());
 		model.addAttribute("highlight", pages.highlight(id, shown, status.complete(shown)).orElse(null));
 		model.addAttribute("artifacts", artifacts.list(id));
@@ -70,7 +74,7 @@ class JobPageController {
 
 	/** The shown attempt is the job's current one, still waiting for a host (or an approval). */
 	private static boolean waitsToStart(RunViews.JobView job, int shown) {
-		return shown == job.attempt() && ("queued".equals(job.state()) || "held".equals(job.state()));
+		return shown == job.attempt() && job.waitsToStart();
 	}
 
 	@GetMapping(path = "/jobs/{id}/log/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -4,10 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.snplab.queue.RunViews;
@@ -15,8 +12,10 @@ import org.snplab.results.JobLogs;
 import org.snplab.web.AnsiHtml;
 import org.snplab.web.Formats;
 
-import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.TaskRejectedException;
 import org.springframework.http.MediaType;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -26,17 +25,14 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * database rather than listening in memory, so it works whichever server instance the agent uploads to.
  */
 @Component
-class LogFollower implements DisposableBean {
+class LogFollower {
 
 	private static final Duration POLL = Duration.ofMillis(500);
 
 	private static final Duration MAX_FOLLOW = Duration.ofMinutes(30);
 
-	private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, runnable -> {
-		Thread thread = new Thread(runnable, "log-follower");
-		thread.setDaemon(true);
-		return thread;
-	});
+	/** Polls every followed log (a few threads serve them all: a poll is two short queries). */
+	private final TaskScheduler timer;
 
 	private final JobLogs logs;
 
@@ -46,7 +42,9 @@ class LogFollower implements DisposableBean {
 
 	private final Formats fmt;
 
-	LogFollower(JobLogs logs, JobPages pages, RunViews views, Formats fmt) {
+	LogFollower(JobLogs logs, JobPages pages, RunViews views, Formats fmt,
+			@Qualifier("logFollowTimer") TaskScheduler timer) {
+		this.timer = timer;
 		this.logs = logs;
 		this.pages = pages;
 		this.views = views;
@@ -68,7 +66,7 @@ class LogFollower implements DisposableBean {
 		emitter.onCompletion(stop);
 		emitter.onTimeout(stop);
 		emitter.onError(error -> stop.run());
-		task.set(timer.scheduleWithFixedDelay(() -> {
+		Runnable poll = () -> {
 			try {
 				// Completeness is read before the chunks: a chunk stored in between is still sent before the end.
 				boolean complete = pages.status(jobId).complete(attempt);
@@ -105,7 +103,14 @@ class LogFollower implements DisposableBean {
 				stop.run();
 				emitter.completeWithError(ex);
 			}
-		}, 0, POLL.toMillis(), TimeUnit.MILLISECONDS));
+		};
+		try {
+			task.set(timer.scheduleWithFixedDelay(poll, POLL));
+		}
+		catch (TaskRejectedException stopping) {
+			// The server is shutting down: the page's EventSource reconnects, to another instance if there is one.
+			emitter.complete();
+		}
 		return emitter;
 	}
 
@@ -118,10 +123,5 @@ class LogFollower implements DisposableBean {
 		state.put("exitCode", job.exitCode());
 		state.put("duration", fmt.duration(job.startedAt(), job.finishedAt()));
 		return state;
-	}
-
-	@Override
-	public void destroy() {
-		timer.shutdownNow();
 	}
 }

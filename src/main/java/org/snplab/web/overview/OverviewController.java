@@ -3,7 +3,7 @@ package org.snplab.web.overview;
 import java.util.List;
 
 import org.snplab.hosts.Host;
-import org.snplab.web.runs.RunQueries;
+import org.snplab.queue.RunList;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -15,9 +15,9 @@ class OverviewController {
 
 	private final OverviewQueries queries;
 
-	private final RunQueries runs;
+	private final RunList runs;
 
-	OverviewController(OverviewQueries queries, RunQueries runs) {
+	OverviewController(OverviewQueries queries, RunList runs) {
 		this.queries = queries;
 		this.runs = runs;
 	}

@@ -2,9 +2,9 @@ package org.snplab.web.repositories;
 
 import java.util.Optional;
 
-import org.snplab.github.InvalidRepositoryException;
-import org.snplab.github.RepositoryAdministration;
-import org.snplab.github.RepositoryView;
+import org.snplab.repositories.InvalidRepositoryException;
+import org.snplab.repositories.RepositoryAdministration;
+import org.snplab.repositories.RepositoryView;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;

@@ -3,8 +3,8 @@ package org.snplab.web.repositories;
 import java.util.Arrays;
 import java.util.List;
 
-import org.snplab.github.RepositoryChange;
-import org.snplab.github.RepositoryView;
+import org.snplab.repositories.RepositoryChange;
+import org.snplab.repositories.RepositoryView;
 
 /**
  * The add and edit form's fields, named as the JSON API names them so a refusal lands next to its field. An empty

@@ -1,10 +1,15 @@
 package org.snplab.web.runs;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.snplab.github.GithubOrigins;
 import org.snplab.queue.JobQueue;
+import org.snplab.queue.RunList;
 import org.snplab.queue.RunService;
 import org.snplab.queue.RunViews;
+import org.snplab.results.TestReports;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -19,7 +24,9 @@ class RunsController {
 
 	private static final int PAGE = 50;
 
-	private final RunQueries queries;
+	private final RunList queries;
+
+	private final GithubOrigins origins;
 
 	private final RunViews views;
 
@@ -27,7 +34,12 @@ class RunsController {
 
 	private final JobQueue queue;
 
-	RunsController(RunQueries queries, RunViews views, RunService runs, JobQueue queue) {
+	private final TestReports reports;
+
+	RunsController(RunList queries, GithubOrigins origins, RunViews views, RunService runs, JobQueue queue,
+			TestReports reports) {
+		this.origins = origins;
+		this.reports = reports;
 		this.queries = queries;
 		this.views = views;
 		this.runs = runs;
@@ -35,8 +47,8 @@ class RunsController {
 	}
 
 	@GetMapping("/runs")
-	String list(RunQueries.RunFilter filter, @RequestParam(required = false) Long before, Model model) {
-		List<RunQueries.RunRow> rows = queries.list(filter, before, PAGE);
+	String list(RunList.RunFilter filter, @RequestParam(required = false) Long before, Model model) {
+		List<RunList.RunRow> rows = queries.list(filter, before, PAGE);
 		model.addAttribute("filter", filter);
 		model.addAttribute("runs", rows);
 		model.addAttribute("next", rows.size() == PAGE ? rows.get(rows.size() - 1).id() : null);
@@ -47,9 +59,22 @@ class RunsController {
 	String run(@PathVariable long id, Model model) {
 		RunViews.RunView run = views.run(id);
 		model.addAttribute("run", run);
-		model.addAttribute("origin", queries.githubOrigin(id).orElse(null));
+		model.addAttribute("origin", origins.of(id).orElse(null));
 		model.addAttribute("stuck", unmatchable(run));
+		model.addAttribute("failedTests", failedTests(run));
 		return "runs/run";
+	}
+
+	/** Each job's failed or errored tests, by name, for the run's table. */
+	private Map<Long, List<String>> failedTests(RunViews.RunView run) {
+		Map<Long, List<String>> failed = new HashMap<>();
+		for (RunViews.JobView job : run.jobs()) {
+			failed.put(job.id(), reports.failing(job.id()).stream()
+				.filter(c -> c.status().equals("failed") || c.status().equals("errored"))
+				.map(TestReports.Case::test)
+				.toList());
+		}
+		return failed;
 	}
 
 	@PostMapping("/runs/{id}/cancel")
@@ -78,7 +103,7 @@ class RunsController {
 	private static List<String> unmatchable(RunViews.RunView run) {
 		List<RunViews.JobView> unfinished = run.jobs()
 			.stream()
-			.filter(j -> "queued".equals(j.state()) || "running".equals(j.state()) || "held".equals(j.state()))
+			.filter(RunViews.JobView::unfinished)
 			.toList();
 		boolean allUnmatchable = !unfinished.isEmpty() && unfinished.stream()
 			.allMatch(j -> j.waiting() != null && j.waiting().startsWith("no matching host"));

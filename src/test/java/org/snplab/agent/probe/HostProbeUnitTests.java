@@ -74,14 +74,14 @@ class HostProbeUnitTests {
 	@Test
 	void emptyRootGivesAbsentUnknownAndFalseWithoutException() {
 		Map<String, String> facts = host().probe();
-		assertThat(facts).containsOnlyKeys("cpu.vendor", "cpu.family", "cpu.model", "cpu.microcode",
+		assertThat(facts).containsOnlyKeys("agent.version", "cpu.vendor", "cpu.family", "cpu.model", "cpu.microcode",
 				"cpu.model_name", "cpu.generation", "cpus", "sev", "sev_es", "sev_snp", "snp.status", "snp.selftest",
 				"sev.firmware", "snp.firmware", "snp.asids", "kernel.release", "qemu.version", "memory.mb", "dev.sev",
 				"dev.kvm", "dev.vhost_vsock");
 		assertThat(facts).contains(entry("cpu.generation", "unknown"), entry("sev", "false"),
 				entry("sev_es", "false"), entry("sev_snp", "false"), entry("snp.status", "kvm_amd not loaded"));
 		facts.forEach((name, value) -> {
-			if (!Set.of("cpu.generation", "sev", "sev_es", "sev_snp", "snp.status").contains(name)) {
+			if (!Set.of("agent.version", "cpu.generation", "sev", "sev_es", "sev_snp", "snp.status").contains(name)) {
 				assertThat(value).as(name).isEqualTo("absent");
 			}
 		});
