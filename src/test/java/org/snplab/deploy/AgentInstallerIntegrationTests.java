@@ -2,6 +2,7 @@ package org.snplab.deploy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +48,8 @@ class AgentInstallerIntegrationTests extends ServerIntegrationTest {
 		String env = Files.readString(root.resolve("etc/snplab/agent.env"));
 		assertThat(env).contains("SNPLAB_SERVER=" + baseUrl(), "SNPLAB_REGISTRATION_TOKEN=" + REGISTRATION_TOKEN,
 				"SNPLAB_AGENT_LABELS=--label coconut --label board=epyc", "SNPLAB_AGENT_RUN_AS=snplab-ci");
-		assertThat(Files.getPosixFilePermissions(root.resolve("etc/snplab/agent.env")).toString())
-			.isEqualTo("[OWNER_READ, OWNER_WRITE]");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/snplab/agent.env"))))
+			.isEqualTo("rw-------");
 		assertThat(Files.readString(root.resolve("etc/passwd"))).as("the steps' user").contains("snplab-ci:");
 		assertThat(Files.readString(root.resolve("etc/group"))).containsPattern("kvm:x:\\d+:snplab-ci");
 		Map<String, String> afterFirst = snapshot(root);
@@ -116,7 +117,7 @@ class AgentInstallerIntegrationTests extends ServerIntegrationTest {
 		Map<String, String> files = new TreeMap<>();
 		try (Stream<Path> walk = Files.walk(root)) {
 			for (Path file : walk.filter(Files::isRegularFile).toList()) {
-				files.put(root.relativize(file).toString(), Files.getPosixFilePermissions(file) + "\n"
+				files.put(root.relativize(file).toString(), PosixFilePermissions.toString(Files.getPosixFilePermissions(file)) + "\n"
 						+ new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1));
 			}
 		}
