@@ -29,12 +29,16 @@ import org.springframework.stereotype.Component;
  * change a scheduling decision, and runs a pass ({@link PassTrigger}); the payload is the requirement set id of a
  * queued job, or {@code *} for anything else (a job finished or requeued, a host changed). A pass's assignments send
  * {@code host:<id>}, which wakes that host's parked polls ({@link Dispatcher}). Notifications sent inside a
- * transaction are delivered at commit, so whoever is woken always finds the change.
+ * transaction are delivered at commit, so whoever is woken always finds the change. Channel
+ * {@code snplab_rendezvous} carries the scope of a gang's new rendezvous message ({@link Rendezvous}), apart, so
+ * that steps talking to each other never cost a scheduling pass.
  */
 @Component
 class JobNotifications implements SmartLifecycle {
 
 	static final String CHANNEL = "snplab_jobs";
+
+	static final String RENDEZVOUS_CHANNEL = "snplab_rendezvous";
 
 	static final String ANY = "*";
 
@@ -52,6 +56,8 @@ class JobNotifications implements SmartLifecycle {
 	private final DataSource dataSource;
 
 	private final List<Consumer<String>> subscribers = new CopyOnWriteArrayList<>();
+
+	private final List<Consumer<String>> rendezvousSubscribers = new CopyOnWriteArrayList<>();
 
 	private volatile boolean running;
 
@@ -81,6 +87,11 @@ class JobNotifications implements SmartLifecycle {
 		send(db, HOST + hostId);
 	}
 
+	/** A role of a gang sent a message: that gang's waiting roles, wherever they wait, look again. */
+	static void notifyRendezvous(JdbcClient db, String scope) {
+		db.sql("select pg_notify('" + RENDEZVOUS_CHANNEL + "', ?)").param(scope).query((rs, i) -> 1).list();
+	}
+
 	private static void send(JdbcClient db, String payload) {
 		db.sql("select pg_notify('" + CHANNEL + "', ?)").param(payload).query((rs, i) -> 1).list();
 	}
@@ -93,6 +104,11 @@ class JobNotifications implements SmartLifecycle {
 
 	void subscribe(Consumer<String> subscriber) {
 		subscribers.add(subscriber);
+	}
+
+	/** Hears the scopes of {@link #notifyRendezvous}, and {@link #RECONNECTED}. */
+	void subscribeRendezvous(Consumer<String> subscriber) {
+		rendezvousSubscribers.add(subscriber);
 	}
 
 	@Override
@@ -120,16 +136,19 @@ class JobNotifications implements SmartLifecycle {
 			try (Connection connection = dataSource.getConnection()) {
 				try (Statement statement = connection.createStatement()) {
 					statement.execute("listen " + CHANNEL);
+					statement.execute("listen " + RENDEZVOUS_CHANNEL);
 				}
 				PGConnection pg = connection.unwrap(PGConnection.class);
 				backoffMillis = 100;
 				// Whatever was sent while we weren't listening is unknown: let every parked agent look once.
-				publish(RECONNECTED);
+				publish(subscribers, RECONNECTED);
+				publish(rendezvousSubscribers, RECONNECTED);
 				while (running) {
 					PGNotification[] notifications = pg.getNotifications(1000);
 					if (notifications != null) {
 						for (PGNotification notification : notifications) {
-							publish(notification.getParameter());
+							publish(RENDEZVOUS_CHANNEL.equals(notification.getName()) ? rendezvousSubscribers : subscribers,
+									notification.getParameter());
 						}
 					}
 				}
@@ -144,7 +163,7 @@ class JobNotifications implements SmartLifecycle {
 		}
 	}
 
-	private void publish(String payload) {
+	private static void publish(List<Consumer<String>> subscribers, String payload) {
 		for (Consumer<String> subscriber : subscribers) {
 			try {
 				subscriber.accept(payload);

@@ -90,6 +90,20 @@ public final class HttpAgent {
 		return timer;
 	}
 
+	/** {@code snplab-send KEY VALUE} of this host's running attempt of a gang's role, as the agent forwards it. */
+	public HttpApi.Response send(long jobId, int attempt, String key, String value) {
+		java.util.Map<String, Object> body = new java.util.HashMap<>();
+		body.put("key", key);
+		body.put("value", value);
+		return api.post("/api/agent/jobs/" + jobId + "/send?attempt=" + attempt, body);
+	}
+
+	/** {@code snplab-wait ROLE KEY}: 200 with the value, or 204 when it wasn't sent within waitSeconds. */
+	public HttpApi.Response await(long jobId, int attempt, String role, String key, int waitSeconds) {
+		return api.post("/api/agent/jobs/" + jobId + "/wait?attempt=" + attempt,
+				Map.of("role", role, "key", key, "waitSeconds", waitSeconds));
+	}
+
 	public int log(long jobId, int seq, String text) {
 		return api.postText("/api/agent/jobs/" + jobId + "/log?attempt=1&seq=" + seq, text).status();
 	}
