@@ -127,6 +127,51 @@ public final class AgentApi {
 	}
 
 	/**
+	 * A step's {@code snplab-send KEY VALUE} for this job's role.
+	 * @throws ApiException.Refused with the server's reason (not a multi-host job, the key sent with another value...)
+	 */
+	public void send(long jobId, int attempt, String key, String value) throws IOException, InterruptedException {
+		java.util.Map<String, String> body = new java.util.HashMap<>();
+		body.put("key", key);
+		body.put("value", value);
+		explained(send(json("/api/agent/jobs/" + jobId + "/send?attempt=" + attempt, body), CALL_TIMEOUT, 200, 400,
+				404, 409, 413));
+	}
+
+	/**
+	 * A step's {@code snplab-wait ROLE KEY}: the value, or empty when it wasn't sent within {@code waitSeconds}
+	 * (at most 25).
+	 * @throws ApiException.Refused with the server's reason (no such role in the gang, the attempt is over...)
+	 */
+	public Optional<String> await(long jobId, int attempt, String role, String key, int waitSeconds)
+			throws IOException, InterruptedException {
+		HttpResponse<String> response = explained(send(json("/api/agent/jobs/" + jobId + "/wait?attempt=" + attempt,
+				java.util.Map.of("role", role, "key", key, "waitSeconds", waitSeconds)),
+				Duration.ofSeconds(waitSeconds).plus(POLL_MARGIN), 200, 204, 400, 404, 409));
+		return response.statusCode() == 204 ? Optional.empty()
+				: Optional.of(read(response, Dtos.RendezvousValue.class).value());
+	}
+
+	/** A 4xx the server explained becomes {@link ApiException.Refused} with its reason. */
+	private static HttpResponse<String> explained(HttpResponse<String> response) throws ApiException.Refused {
+		if (response.statusCode() < 400) {
+			return response;
+		}
+		String reason = null;
+		try {
+			tools.jackson.databind.JsonNode node = JSON.readTree(response.body());
+			if (node != null && node.hasNonNull("error")) {
+				reason = node.get("error").asString();
+			}
+		}
+		catch (RuntimeException e) {
+			// not JSON: a proxy's page, say
+		}
+		throw new ApiException.Refused(response.statusCode(), reason != null ? reason
+				: "the server answered " + response.statusCode() + abbreviate(response.body()));
+	}
+
+	/**
 	 * Each segment encoded on its own, slashes kept ("a/b c.xml" → "a/b%20c.xml"): servers and proxies commonly
 	 * refuse an encoded slash.
 	 */

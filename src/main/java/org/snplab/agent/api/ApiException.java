@@ -40,6 +40,17 @@ public class ApiException extends IOException {
 		}
 	}
 
+	/**
+	 * A 4xx the server explained ({@code {"error": "..."}}) about a request the caller made on someone's behalf (a
+	 * step's {@code snplab-send}): the message is the server's reason, to be passed on as it is.
+	 */
+	public static final class Refused extends ApiException {
+
+		public Refused(int status, String reason) {
+			super(status, reason);
+		}
+	}
+
 	/** 426: the server and this agent speak different agent protocols; the message says which to upgrade. */
 	public static final class Outdated extends ApiException {
 

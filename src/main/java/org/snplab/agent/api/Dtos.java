@@ -83,6 +83,10 @@ public final class Dtos {
 	public record JobHeartbeatResponse(boolean cancel) {
 	}
 
+	/** What a role of the gang sent under a key. */
+	public record RendezvousValue(String value) {
+	}
+
 	/**
 	 * How an attempt ended, with its log's sections (checkout, cache, each step) in order.
 	 *

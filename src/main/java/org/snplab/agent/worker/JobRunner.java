@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -41,6 +42,9 @@ public final class JobRunner {
 
 	private static final Duration TICK = Duration.ofMillis(100);
 
+	/** A step's PATH when neither the job nor the agent has one. */
+	private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+
 	// A restarting server must lose nothing, so the final log flush and the finish wait this long for it.
 	private static final Duration REPORT_FOR = Duration.ofMinutes(10);
 
@@ -69,6 +73,9 @@ public final class JobRunner {
 
 	/** The log's sections, reported with the finish; null until the log exists. */
 	private Sections sections;
+
+	/** The endpoint of the steps' snplab-send and snplab-wait; null until the steps are about to run. */
+	private StepRendezvous rendezvous;
 
 	/** The caches this job's key missed: saved if its steps pass. */
 	private List<JobCaches.Miss> misses = List.of();
@@ -144,6 +151,9 @@ public final class JobRunner {
 				group.cancel(config.killGrace());
 				leftovers.forget(group);
 			}
+			if (rendezvous != null) {
+				rendezvous.close(); // its token stops working with the job
+			}
 		}
 		try {
 			if (canceled.get() != CancelReason.LEASE_LOST && log.failure() == null
@@ -199,6 +209,18 @@ public final class JobRunner {
 			return new Outcome(JobResult.INFRA_ERROR, "steps can't run: " + e.getMessage(), null, false);
 		}
 		long deadline = started + Duration.ofSeconds(job.timeoutSeconds()).toNanos();
+		try {
+			// After the caches: a cache key may name the job's variables, and it is logged.
+			env.put("PATH", StepCommands.install(config.workDir()) + ":"
+					+ env.getOrDefault("PATH", Objects.requireNonNullElse(System.getenv("PATH"), DEFAULT_PATH)));
+			rendezvous = StepRendezvous.open(api, job, () -> deadline);
+			env.putAll(rendezvous.environment());
+		}
+		catch (IOException e) {
+			log.line("snplab-send and snplab-wait can't be provided: " + e.getMessage());
+			return new Outcome(JobResult.INFRA_ERROR, "snplab-send and snplab-wait can't be provided: "
+					+ e.getMessage(), null, false);
+		}
 		for (int n = 1; n <= job.steps().size(); n++) {
 			String step = job.steps().get(n - 1);
 			if (canceled.get() != null) {
