@@ -20,6 +20,7 @@ import org.snplab.RequestException;
 import org.snplab.hosts.Host;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,7 +39,7 @@ import org.springframework.web.context.request.async.DeferredResult;
  * the agent asks again.
  */
 @Component
-class Rendezvous implements DisposableBean {
+class Rendezvous implements DisposableBean, SmartLifecycle {
 
 	/** The longest a wait is parked before it is answered "not yet" (204). */
 	static final Duration MAX_WAIT = Duration.ofSeconds(25);
@@ -60,6 +61,11 @@ class Rendezvous implements DisposableBean {
 
 	/** Parked waits by their gang's scope ({@link Scope#channelKey()}). */
 	private final Map<String, Queue<Waiter>> waiters = new ConcurrentHashMap<>();
+
+	/** Set when the server starts to shut down: waits are no longer parked here. */
+	private volatile boolean stopping;
+
+	private volatile boolean running;
 
 	private final ExecutorService lookers = Executors.newFixedThreadPool(2, runnable -> {
 		Thread thread = new Thread(runnable, "snplab-rendezvous");
@@ -149,7 +155,8 @@ class Rendezvous implements DisposableBean {
 		if (now.isPresent()) {
 			return ResponseEntity.ok(Map.of("value", now.get()));
 		}
-		if (wait.isZero()) {
+		if (wait.isZero() || stopping) {
+			// Shutting down: the agent asks again at once, through the proxy, another instance.
 			return ResponseEntity.noContent().build();
 		}
 		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(wait.toMillis(),
@@ -287,6 +294,33 @@ class Rendezvous implements DisposableBean {
 
 	private static String abbreviate(String text) {
 		return text.length() > 100 ? text.substring(0, 100) + "…" : text;
+	}
+
+	@Override
+	public void start() {
+		stopping = false;
+		running = true;
+	}
+
+	/**
+	 * A graceful shutdown first answers every parked wait "not yet", so that its agent asks another instance at
+	 * once instead of holding this one's shutdown open. Runs before the web server's graceful shutdown.
+	 */
+	@Override
+	public void stop() {
+		stopping = true;
+		waiters.values().forEach(parked -> parked.forEach(waiter -> waiter.result.setResult(ResponseEntity.noContent().build())));
+		running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE;
 	}
 
 	@Override

@@ -43,7 +43,7 @@ class RendezvousEndToEndIntegrationTests extends ServerIntegrationTest {
 				    steps:
 				      - 'echo "rendezvous=$SNPLAB_RENDEZVOUS_URL $SNPLAB_RENDEZVOUS_TOKEN"'
 				      - 'env'
-				      - 'snplab-send greeting "hello from source"'
+				      - 'snplab-send greeting "hello from source ✓"'
 				      - 'if SNPLAB_RENDEZVOUS_TOKEN=wrong snplab-send other x 2>err; then exit 1; fi; cat err'
 				      - 'if snplab-send greeting changed 2>err; then exit 1; fi; cat err'
 				  destination:
@@ -72,13 +72,13 @@ class RendezvousEndToEndIntegrationTests extends ServerIntegrationTest {
 			String destination = log(finished, "destination");
 			String single = log(finished, "single");
 			assertThat(finished.get("state").asString()).as(source + destination + single).isEqualTo("passed");
-			assertThat(destination).contains("got: hello from source")
+			assertThat(destination).contains("got: hello from source ✓")
 				.contains("snplab-wait: no never from source within 1 s")
 				.contains("snplab-wait: live-migration has no role 'sorce'; its roles: destination, source");
 			assertThat(source)
 				.contains("snplab-send: wrong or missing token: give the job's SNPLAB_RENDEZVOUS_TOKEN")
 				.contains("snplab-send: role source of live-migration already sent greeting in attempt 1 with another "
-						+ "value (hello from source); a key is sent once per attempt");
+						+ "value (hello from source ✓); a key is sent once per attempt");
 			assertThat(single).contains("snplab-send: job " + job(finished, "single").get("id").asLong()
 					+ " (single) is not a multi-host job: snplab-send is for the roles of a pipeline job with roles:");
 

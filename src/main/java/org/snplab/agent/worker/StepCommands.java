@@ -45,7 +45,7 @@ public final class StepCommands {
 
 	private static String script(String name) {
 		List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-				"-Xmx64m"));
+				"-XX:-UsePerfData", "-Xmx64m"));
 		String classPath = System.getProperty("java.class.path");
 		if (isSpringBootJar(classPath)) {
 			command.addAll(List.of("-jar", classPath));
@@ -54,7 +54,8 @@ public final class StepCommands {
 			command.addAll(List.of("-cp", classPath, "org.snplab.SnplabApplication"));
 		}
 		command.addAll(List.of("rendezvous", name.substring("snplab-".length())));
-		StringBuilder line = new StringBuilder("exec");
+		// Java 17 decodes its arguments and encodes its output by the locale: UTF-8 whatever the step's is.
+		StringBuilder line = new StringBuilder("LC_ALL=C.UTF-8\nexport LC_ALL\nexec");
 		command.forEach(word -> line.append(' ').append(quoted(word)));
 		return "#!/bin/sh\n# " + name + ": written by the snplab agent for its jobs' steps (see the README).\n" + line
 				+ " \"$@\"\n";

@@ -12,7 +12,9 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -43,6 +45,9 @@ public final class StepRendezvous implements AutoCloseable {
 
 	/** The most a step's request may carry: the server's 64 KiB value limit, quoted in JSON, and some. */
 	private static final int MAX_REQUEST_BYTES = 512 * 1024;
+
+	/** Requests of the job's steps in progress at once; more are refused (the connection closed). */
+	private static final int MAX_REQUESTS = 64;
 
 	/** One server long-poll of a wait; the step's own wait is made of as many as its timeout takes. */
 	private static final int SERVER_WAIT_SECONDS = 25;
@@ -79,11 +84,13 @@ public final class StepRendezvous implements AutoCloseable {
 		new SecureRandom().nextBytes(random);
 		String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
 		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-		ExecutorService handlers = Executors.newCachedThreadPool(runnable -> {
-			Thread thread = new Thread(runnable, "job-" + job.jobId() + "-rendezvous");
-			thread.setDaemon(true);
-			return thread;
-		});
+		// A thread per request in progress (a wait holds one), bounded: the steps are the code under test.
+		ExecutorService handlers = new ThreadPoolExecutor(0, MAX_REQUESTS, 30, TimeUnit.SECONDS,
+				new SynchronousQueue<>(), runnable -> {
+					Thread thread = new Thread(runnable, "job-" + job.jobId() + "-rendezvous");
+					thread.setDaemon(true);
+					return thread;
+				});
 		StepRendezvous rendezvous = new StepRendezvous(api, job, jobDeadline, token, server, handlers);
 		server.setExecutor(handlers);
 		server.createContext("/", rendezvous::handle);
