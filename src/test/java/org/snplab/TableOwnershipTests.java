@@ -33,7 +33,7 @@ class TableOwnershipTests {
 			Map.entry("api_token", "security"), Map.entry("app_user", "security"),
 			Map.entry("run", "queue"), Map.entry("job", "queue"), Map.entry("job_attempt", "queue"),
 			Map.entry("job_section", "queue"), Map.entry("requirement_set", "queue"), Map.entry("slot_poll", "queue"), Map.entry("gang_hold", "queue"),
-			Map.entry("fair_share_usage", "queue"),
+			Map.entry("fair_share_usage", "queue"), Map.entry("rendezvous_message", "queue"),
 			Map.entry("host", "hosts"), Map.entry("host_event", "hosts"), Map.entry("host_reservation", "hosts"),
 			Map.entry("host_power", "power"), Map.entry("health_check", "health"),
 			Map.entry("artifact", "results"), Map.entry("log_chunk", "results"), Map.entry("test_report", "results"),
