@@ -3,7 +3,7 @@ package org.snplab.queue;
 import java.time.Duration;
 import java.util.Map;
 
-import org.snplab.RequestException;
+import org.snplab.InvalidInputException;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
 
@@ -49,7 +49,7 @@ class AgentRendezvousController {
 		Host host = hosts.authenticateAgent(authorization);
 		long seconds = request.waitSeconds() == null ? Rendezvous.MAX_WAIT.toSeconds() : request.waitSeconds();
 		if (seconds < 0) {
-			throw RequestException.badRequest("waitSeconds must be 0 or more, got " + seconds);
+			throw new InvalidInputException("waitSeconds must be 0 or more, got " + seconds);
 		}
 		Duration wait = Duration.ofSeconds(Math.min(seconds, Rendezvous.MAX_WAIT.toSeconds()));
 		return rendezvous.await(id, attempt, host, request.role(), request.key(), wait);

@@ -16,12 +16,15 @@ import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.snplab.RequestException;
+import org.snplab.ConflictException;
+import org.snplab.InvalidInputException;
+import org.snplab.NotFoundException;
+import org.snplab.RefusedException;
+import org.snplab.TooLargeException;
 import org.snplab.hosts.Host;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -97,7 +100,7 @@ class Rendezvous implements DisposableBean, SmartLifecycle {
 
 	/**
 	 * Stores what this role sends. The same value again is accepted and changes nothing.
-	 * @throws RequestException 409 when this role already sent another value under this key in this attempt
+	 * @throws ConflictException when this role already sent another value under this key in this attempt
 	 */
 	void send(long jobId, int attempt, Host host, String key, String value) {
 		checkKey(key);
@@ -109,7 +112,7 @@ class Rendezvous implements DisposableBean, SmartLifecycle {
 			Optional<String> sent = read(scope, scope.role(), key);
 			if (sent.isPresent()) {
 				if (!sent.get().equals(value)) {
-					throw RequestException.conflict("role " + scope.role() + " of " + scope.gang() + " already sent "
+					throw new ConflictException("role " + scope.role() + " of " + scope.gang() + " already sent "
 							+ key + " in attempt " + attempt + " with another value (" + abbreviate(sent.get())
 							+ "); a key is sent once per attempt");
 				}
@@ -122,7 +125,7 @@ class Rendezvous implements DisposableBean, SmartLifecycle {
 				.query(Integer.class)
 				.single();
 			if (keys >= MAX_KEYS_PER_ROLE) {
-				throw RequestException.conflict("role " + scope.role() + " of " + scope.gang() + " already sent "
+				throw new ConflictException("role " + scope.role() + " of " + scope.gang() + " already sent "
 						+ keys + " keys in attempt " + attempt + ", the most one role may");
 			}
 			db.sql("""
@@ -144,11 +147,11 @@ class Rendezvous implements DisposableBean, SmartLifecycle {
 	Object await(long jobId, int attempt, Host host, String role, String key, Duration wait) {
 		checkKey(key);
 		if (role == null || role.isBlank()) {
-			throw RequestException.badRequest("role is missing: snplab-wait ROLE KEY");
+			throw new InvalidInputException("role is missing: snplab-wait ROLE KEY");
 		}
 		Scope scope = scopeOf(jobId, attempt, host, "snplab-wait");
 		if (!scope.roles().contains(role)) {
-			throw RequestException.badRequest(scope.gang() + " has no role '" + role + "'; its roles: "
+			throw new InvalidInputException(scope.gang() + " has no role '" + role + "'; its roles: "
 					+ String.join(", ", scope.roles()));
 		}
 		Optional<String> now = read(scope, role, key);
@@ -198,7 +201,7 @@ class Rendezvous implements DisposableBean, SmartLifecycle {
 			read(scope, waiter.role, waiter.key)
 				.ifPresent(value -> waiter.result.setResult(ResponseEntity.ok(Map.of("value", value))));
 		}
-		catch (RequestException ex) {
+		catch (RefusedException ex) {
 			waiter.result.setErrorResult(ex);
 		}
 		catch (RuntimeException ex) {
@@ -235,20 +238,20 @@ class Rendezvous implements DisposableBean, SmartLifecycle {
 			.query((rs, i) -> new Row(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5),
 					rs.getString(6), (Long) rs.getObject(7)))
 			.optional()
-			.orElseThrow(() -> RequestException.notFound("no job " + jobId));
+			.orElseThrow(() -> new NotFoundException("no job " + jobId));
 		if (job.gang() == null) {
-			throw RequestException.badRequest("job " + jobId + " (" + job.name() + ") is not a multi-host job: "
+			throw new InvalidInputException("job " + jobId + " (" + job.name() + ") is not a multi-host job: "
 					+ command + " is for the roles of a pipeline job with roles:");
 		}
 		if (job.attempt() != attempt) {
-			throw RequestException.conflict("job " + jobId + " (" + job.name() + ") attempt " + attempt
+			throw new ConflictException("job " + jobId + " (" + job.name() + ") attempt " + attempt
 					+ " is over: its gang " + job.gang() + " is on attempt " + job.attempt()
 					+ " now (retried); a new attempt sees none of an old one's messages");
 		}
-		boolean running = ("running".equals(job.state()) || "assigned".equals(job.state()))
+		boolean running = (JobState.RUNNING.value().equals(job.state()) || JobState.ASSIGNED.value().equals(job.state()))
 				&& job.hostId() != null && job.hostId() == host.id();
 		if (!running) {
-			throw RequestException.conflict("job " + jobId + " (" + job.name() + ") attempt " + attempt
+			throw new ConflictException("job " + jobId + " (" + job.name() + ") attempt " + attempt
 					+ " is not running on host " + host.name() + " (it finished, was canceled or runs elsewhere)");
 		}
 		List<String> roles = db.sql("select role from job where run_id = ? and gang = ? order by role")
@@ -260,33 +263,33 @@ class Rendezvous implements DisposableBean, SmartLifecycle {
 
 	private static void checkKey(String key) {
 		if (key == null) {
-			throw RequestException.badRequest("key is missing");
+			throw new InvalidInputException("key is missing");
 		}
 		if (!KEY.matcher(key).matches()) {
-			throw RequestException.badRequest("key '" + abbreviate(key) + "' is not a key: 1 to 100 of A-Z a-z 0-9 _ . -");
+			throw new InvalidInputException("key '" + abbreviate(key) + "' is not a key: 1 to 100 of A-Z a-z 0-9 _ . -");
 		}
 	}
 
 	private static void checkValue(String key, String value) {
 		if (value == null) {
-			throw RequestException.badRequest("value of " + key + " is missing");
+			throw new InvalidInputException("value of " + key + " is missing");
 		}
 		int bytes = value.getBytes(StandardCharsets.UTF_8).length;
 		if (bytes > MAX_VALUE_BYTES) {
-			throw new RequestException(HttpStatus.CONTENT_TOO_LARGE, "value of " + key + " is " + bytes
+			throw new TooLargeException("value of " + key + " is " + bytes
 					+ " bytes; at most " + MAX_VALUE_BYTES);
 		}
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
 			if (c == '\0') {
-				throw RequestException.badRequest("value of " + key + " holds a NUL character at " + i
+				throw new InvalidInputException("value of " + key + " holds a NUL character at " + i
 						+ ": values are text");
 			}
 			if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
 				i++;
 			}
 			else if (Character.isSurrogate(c)) {
-				throw RequestException.badRequest("value of " + key + " holds an unpaired surrogate at " + i
+				throw new InvalidInputException("value of " + key + " holds an unpaired surrogate at " + i
 						+ ": values are text (UTF-8)");
 			}
 		}

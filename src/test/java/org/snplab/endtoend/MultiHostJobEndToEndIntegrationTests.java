@@ -59,6 +59,75 @@ class MultiHostJobEndToEndIntegrationTests extends ServerIntegrationTest {
 		}
 	}
 
+	/**
+	 * What a live migration does between its hosts, on two real agents: the source listens on a port of its own
+	 * address and tells the destination which through {@code snplab-send}; the destination learns it with
+	 * {@code snplab-wait}, connects to the source's address and receives what it serves.
+	 */
+	@Test
+	void theDestinationReceivesOverTcpWhatTheSourceServesAtThePortItSent() throws Exception {
+		String payload = "guest-state-" + java.util.UUID.randomUUID();
+		TestRepositories repo = TestRepositories.init(temp.resolve("repo"));
+		repo.commit("pipeline", Map.of("Serve.java", """
+				import java.io.OutputStream;
+				import java.net.InetAddress;
+				import java.net.ServerSocket;
+				import java.net.Socket;
+				import java.nio.charset.StandardCharsets;
+
+				/** Listens on a free port of the address given, prints the port, serves the text given once. */
+				class Serve {
+					public static void main(String[] args) throws Exception {
+						try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName(args[0]))) {
+							System.out.println(server.getLocalPort());
+							System.out.flush();
+							server.setSoTimeout(90_000);
+							try (Socket peer = server.accept(); OutputStream out = peer.getOutputStream()) {
+								out.write((args[1] + "\\n").getBytes(StandardCharsets.UTF_8));
+							}
+							System.err.println("served one connection on " + server.getLocalSocketAddress());
+						}
+					}
+				}
+				""", ".snplab.yml", """
+				jobs:
+				  migrate:
+				    roles:
+				      source:
+				        steps:
+				          - |
+				            java Serve.java "$SNPLAB_HOST_SOURCE" %s > port & server=$!
+				            for i in $(seq 600); do [ -s port ] && break; sleep 0.1; done
+				            echo "listening on $SNPLAB_HOST_SOURCE:$(cat port)"
+				            snplab-send port "$(cat port)"
+				            wait $server
+				      destination:
+				        steps:
+				          - |
+				            port=$(snplab-wait source port --timeout 90)
+				            exec 3<>"/dev/tcp/$SNPLAB_HOST_SOURCE/$port"
+				            read -r received <&3
+				            echo "received from $SNPLAB_HOST_SOURCE:$port: $received"
+				""".formatted(payload)));
+
+		try (AgentProcess first = agent("milan-1", "127.0.0.1"); AgentProcess second = agent("milan-2", "127.0.0.2")) {
+			awaitHosts(2);
+			JsonNode finished = awaitRunFinished(startRun(repo));
+
+			String sourceLog = log(job(finished, "migrate/source"));
+			String destinationLog = log(job(finished, "migrate/destination"));
+			assertThat(finished.get("state").asString()).as(sourceLog + destinationLog).isEqualTo("passed");
+			String source = address(job(finished, "migrate/source").get("host").asString());
+			java.util.regex.Matcher listening = java.util.regex.Pattern
+				.compile("listening on " + java.util.regex.Pattern.quote(source) + ":(\\d+)")
+				.matcher(sourceLog);
+			assertThat(listening.find()).as(sourceLog).isTrue();
+			assertThat(sourceLog).contains("served one connection on /" + source + ":" + listening.group(1));
+			assertThat(destinationLog)
+				.contains("received from " + source + ":" + listening.group(1) + ": " + payload);
+		}
+	}
+
 	@Test
 	void aKilledAgentRetriesEveryRoleOfTheJob() throws Exception {
 		Path started = temp.resolve("started");
@@ -137,6 +206,10 @@ class MultiHostJobEndToEndIntegrationTests extends ServerIntegrationTest {
 		return Eventually.await(Duration.ofSeconds(120), "the run to finish",
 				() -> anonymous().get("/api/runs/" + runId).json(),
 				r -> !r.get("state").asString().matches("queued|running|waiting"));
+	}
+
+	private String log(JsonNode job) {
+		return anonymous().get("/api/jobs/" + job.get("id").asLong() + "/log").body();
 	}
 
 	private String address(String host) {

@@ -39,27 +39,25 @@ class RendezvousEndToEndIntegrationTests extends ServerIntegrationTest {
 		TestRepositories repo = TestRepositories.init(temp.resolve("repo"));
 		repo.commit("pipeline", Map.of(".snplab.yml", """
 				jobs:
-				  source:
-				    steps:
-				      - 'echo "rendezvous=$SNPLAB_RENDEZVOUS_URL $SNPLAB_RENDEZVOUS_TOKEN"'
-				      - 'env'
-				      - 'snplab-send greeting "hello from source ✓"'
-				      - 'if SNPLAB_RENDEZVOUS_TOKEN=wrong snplab-send other x 2>err; then exit 1; fi; cat err'
-				      - 'if snplab-send greeting changed 2>err; then exit 1; fi; cat err'
-				  destination:
-				    steps:
-				      - 'value=$(snplab-wait source greeting --timeout 90); echo "got: $value"'
-				      - 'if snplab-wait source never --timeout 1 2>err; then exit 1; fi; cat err'
-				      - 'if snplab-wait sorce greeting 2>err; then exit 1; fi; cat err'
+				  live-migration:
+				    roles:
+				      source:
+				        steps:
+				          - 'echo "rendezvous=$SNPLAB_RENDEZVOUS_URL $SNPLAB_RENDEZVOUS_TOKEN"'
+				          - 'env'
+				          - 'snplab-send greeting "hello from source ✓"'
+				          - 'if SNPLAB_RENDEZVOUS_TOKEN=wrong snplab-send other x 2>err; then exit 1; fi; cat err'
+				          - 'if snplab-send greeting changed 2>err; then exit 1; fi; cat err'
+				      destination:
+				        steps:
+				          - 'value=$(snplab-wait source greeting --timeout 90); echo "got: $value"'
+				          - 'if snplab-wait source never --timeout 1 2>err; then exit 1; fi; cat err'
+				          - 'if snplab-wait sorce greeting 2>err; then exit 1; fi; cat err'
 				  single:
 				    steps:
 				      - 'if snplab-send port 1 2>err; then exit 1; fi; cat err'
 				"""));
 		long runId = admin().post("/api/runs", Map.of("repository", repo.url(), "ref", "main")).json().get("id").asLong();
-		// Roles of one gang, as the scheduling of a pipeline job with roles: marks them.
-		db.sql("update job set gang = 'live-migration', role = name where run_id = ? and name <> 'single'")
-			.param(runId)
-			.update();
 
 		try (AgentProcess milan = AgentProcess.startWithTokenInEnvironment(baseUrl(), REGISTRATION_TOKEN,
 				temp.resolve("milan"), "milan-1");
@@ -68,8 +66,8 @@ class RendezvousEndToEndIntegrationTests extends ServerIntegrationTest {
 					() -> anonymous().get("/api/runs/" + runId).json(),
 					run -> !run.get("state").asString().matches("queued|running|waiting"));
 
-			String source = log(finished, "source");
-			String destination = log(finished, "destination");
+			String source = log(finished, "live-migration/source");
+			String destination = log(finished, "live-migration/destination");
 			String single = log(finished, "single");
 			assertThat(finished.get("state").asString()).as(source + destination + single).isEqualTo("passed");
 			assertThat(destination).contains("got: hello from source ✓")
@@ -99,7 +97,7 @@ class RendezvousEndToEndIntegrationTests extends ServerIntegrationTest {
 			assertThat(url).startsWith("http://127.0.0.1:");
 			// The token is no host credential: every agent endpoint refuses it.
 			HttpApi withToken = HttpApi.bearer(baseUrl(), token);
-			long sourceJob = job(finished, "source").get("id").asLong();
+			long sourceJob = job(finished, "live-migration/source").get("id").asLong();
 			assertThat(withToken.post("/api/agent/poll", Map.of("slot", 0, "waitSeconds", 0)).status()).isEqualTo(401);
 			assertThat(withToken.post("/api/agent/heartbeat", Map.of("facts", Map.of(), "labels", Map.of(), "slots", 1))
 				.status()).isEqualTo(401);

@@ -7,6 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.snplab.hosts.HostRegistry;
+import org.snplab.pipeline.PipelineException;
+import org.snplab.pipeline.PipelineParser;
 import org.snplab.support.Eventually;
 import org.snplab.support.HttpAgent;
 import org.snplab.support.HttpApi;
@@ -28,6 +31,15 @@ class RendezvousIntegrationTests extends ServerIntegrationTest {
 	RunService runs;
 
 	@Autowired
+	HostRegistry hosts;
+
+	@Autowired
+	ReadySlots readySlots;
+
+	@Autowired
+	SchedulingPass pass;
+
+	@Autowired
 	Rendezvous rendezvous;
 
 	private final RunService.Origin origin = new RunService.Origin("file:///repo", "main", "a".repeat(40), "api");
@@ -45,15 +57,19 @@ class RendezvousIntegrationTests extends ServerIntegrationTest {
 	}
 
 	@BeforeEach
-	void gangOnTwoHosts() {
-		long runId = runs.queue(origin, Pipelines.of(anyHostJob("live-migration/source"),
-				anyHostJob("live-migration/destination")));
-		// The roles of a pipeline job with roles:, as the gang scheduling marks them.
-		db.sql("update job set gang = 'live-migration', role = substring(name from '/(.*)$') where run_id = ?")
-			.param(runId)
-			.update();
-		milan = new HttpAgent(baseUrl(), "milan-1", Map.of());
-		genoa = new HttpAgent(baseUrl(), "genoa-1", Map.of());
+	void gangOnTwoHosts() throws PipelineException {
+		runs.queue(origin, PipelineParser.parse("""
+				jobs:
+				  live-migration:
+				    steps: [ "./migrate.sh" ]
+				    roles: { source: {}, destination: {} }
+				"""));
+		milan = new HttpAgent(baseUrl(), "milan-1", Map.of("cpu.generation", "milan"));
+		genoa = new HttpAgent(baseUrl(), "genoa-1", Map.of("cpu.generation", "milan"));
+		// Both hosts wait for work, as their agents' parked polls would: one pass places the gang on them.
+		readySlots.ready(hosts.find(milan.hostId).orElseThrow(), 0, Duration.ofMinutes(1));
+		readySlots.ready(hosts.find(genoa.hostId).orElseThrow(), 0, Duration.ofMinutes(1));
+		pass.run();
 		Role first = claim(milan);
 		Role second = claim(genoa);
 		boolean firstIsSource = role(first).equals("source");
@@ -258,6 +274,6 @@ class RendezvousIntegrationTests extends ServerIntegrationTest {
 	}
 
 	private static String error(HttpApi.Response response) {
-		return response.json().get("error").asString();
+		return response.json().get("detail").asString();
 	}
 }

@@ -152,23 +152,13 @@ public final class AgentApi {
 				: Optional.of(read(response, Dtos.RendezvousValue.class).value());
 	}
 
-	/** A 4xx the server explained becomes {@link ApiException.Refused} with its reason. */
+	/** A 4xx the server explained (the {@code detail} of its RFC 9457 problem) becomes {@link ApiException.Refused}. */
 	private static HttpResponse<String> explained(HttpResponse<String> response) throws ApiException.Refused {
 		if (response.statusCode() < 400) {
 			return response;
 		}
-		String reason = null;
-		try {
-			tools.jackson.databind.JsonNode node = JSON.readTree(response.body());
-			if (node != null && node.hasNonNull("error")) {
-				reason = node.get("error").asString();
-			}
-		}
-		catch (RuntimeException e) {
-			// not JSON: a proxy's page, say
-		}
-		throw new ApiException.Refused(response.statusCode(), reason != null ? reason
-				: "the server answered " + response.statusCode() + abbreviate(response.body()));
+		throw new ApiException.Refused(response.statusCode(), detailOf(response.body())
+			.orElseGet(() -> "the server answered " + response.statusCode() + whyOf(response.body())));
 	}
 
 	/**
@@ -229,16 +219,21 @@ public final class AgentApi {
 		if (body == null || body.isBlank()) {
 			return "";
 		}
+		return ": " + detailOf(body).orElseGet(() -> body.length() > 200 ? body.substring(0, 200) + "…" : body);
+	}
+
+	/** The {@code detail} of the server's RFC 9457 problem, if the body is one. */
+	private static Optional<String> detailOf(String body) {
 		try {
-			JsonNode problem = JSON.readTree(body);
+			JsonNode problem = body == null || body.isBlank() ? null : JSON.readTree(body);
 			if (problem != null && problem.hasNonNull("detail")) {
-				return ": " + problem.get("detail").asString();
+				return Optional.of(problem.get("detail").asString());
 			}
 		}
 		catch (JacksonException notJson) {
 			// a proxy's page, say
 		}
-		return ": " + (body.length() > 200 ? body.substring(0, 200) + "…" : body);
+		return Optional.empty();
 	}
 
 	private static <T> T read(HttpResponse<String> response, Class<T> type) throws IOException {

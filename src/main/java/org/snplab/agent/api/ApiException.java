@@ -41,7 +41,7 @@ public class ApiException extends IOException {
 	}
 
 	/**
-	 * A 4xx the server explained ({@code {"error": "..."}}) about a request the caller made on someone's behalf (a
+	 * A 4xx the server explained (its problem's {@code detail}) about a request the caller made on someone's behalf (a
 	 * step's {@code snplab-send}): the message is the server's reason, to be passed on as it is.
 	 */
 	public static final class Refused extends ApiException {
