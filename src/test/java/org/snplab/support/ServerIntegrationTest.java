@@ -2,6 +2,12 @@ package org.snplab.support;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.quartz.Scheduler;
@@ -10,7 +16,6 @@ import org.quartz.SchedulerException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -74,42 +79,83 @@ public abstract class ServerIntegrationTest {
 	@Autowired
 	private TransactionTemplate transactions;
 
+	/** The tables each test starts without rows, and every table that refers to them. */
+	private static final List<String> EMPTIED = List.of("github_delivery", "github_run", "run", "job", "job_attempt",
+			"log_chunk", "artifact", "test_report", "test_result", "host_reservation", "host", "github_head",
+			"github_status", "pipeline_schedule", "github_repository", "fair_share_usage", "api_token", "notification");
+
+	/** {@link #EMPTIED} and the tables referring to them, children first (the same schema in every test database). */
+	private static volatile List<String> deleteOrder;
+
 	@BeforeEach
 	void emptyTables() throws SchedulerException, InterruptedException {
-		// A background writer holding some of these tables while TRUNCATE takes its locks table by table can deadlock
-		// with it (it holds job and waits for job_attempt, TRUNCATE the other way round). So Quartz's jobs pause,
-		// the truncate holds the scheduling pass's lock (no pass runs meanwhile), and it takes the tables parents
-		// first, the order request-path writers lock them (run, then job, then the rest).
+		// DELETE, not TRUNCATE: a TRUNCATE takes each table's ACCESS EXCLUSIVE lock in turn, so a reader still
+		// running from the test before (a page, a lease check, a parked poll) that holds one table and reads the
+		// next deadlocks with it. DELETE's row locks never conflict with readers. Quartz's jobs pause and the
+		// scheduling pass's lock is held, so no background writer changes rows meanwhile.
 		quartz.standby();
 		try {
 			while (!quartz.getCurrentlyExecutingJobs().isEmpty()) {
 				Thread.sleep(10);
 			}
-			// A reader outside the pass (a page, a lease check) can still cross the truncate's locks on a table the
-			// cascade takes last: PostgreSQL then aborts one of the two ("deadlock detected"); the truncate runs again.
-			for (int attempt = 1;; attempt++) {
-				try {
-					truncate();
-					break;
+			List<String> tables = deleteOrder();
+			transactions.executeWithoutResult(tx -> {
+				db.sql("select pg_advisory_xact_lock(?)").param(SCHEDULING_PASS_LOCK).query((rs, i) -> 1).list();
+				// Ids are never reused (sequences go on): the server caches hosts and requirement sets by id.
+				for (String table : tables) {
+					db.sql("delete from " + table).update();
 				}
-				catch (PessimisticLockingFailureException ex) {
-					if (attempt == 5) {
-						throw ex;
-					}
-				}
-			}
+			});
 		}
 		finally {
 			quartz.start();
 		}
 	}
 
-	private void truncate() {
-		transactions.executeWithoutResult(tx -> {
-			db.sql("select pg_advisory_xact_lock(?)").param(SCHEDULING_PASS_LOCK).query((rs, i) -> 1).list();
-			// Ids are never reused (no restart identity): the server caches hosts and requirement sets by id.
-			db.sql("truncate github_delivery, github_run, run, job, job_attempt, log_chunk, artifact, test_report, test_result, host_reservation, host, github_head, github_status, pipeline_schedule, github_repository, fair_share_usage, api_token, notification cascade").update();
-		});
+	private List<String> deleteOrder() {
+		List<String> order = deleteOrder;
+		if (order == null) {
+			// Who refers to whom; and who must go first: a reference that neither cascades nor sets null blocks
+			// deleting what it refers to (the others don't, and would make cycles: host <-> job).
+			Map<String, Set<String>> children = new HashMap<>();
+			Map<String, Set<String>> blockers = new HashMap<>();
+			db.sql("""
+					select conrelid::regclass::text, confrelid::regclass::text, confdeltype in ('a', 'r')
+					from pg_constraint where contype = 'f' and conrelid <> confrelid""")
+				.query((rs, i) -> {
+					children.computeIfAbsent(rs.getString(2), t -> new TreeSet<>()).add(rs.getString(1));
+					if (rs.getBoolean(3)) {
+						blockers.computeIfAbsent(rs.getString(2), t -> new TreeSet<>()).add(rs.getString(1));
+					}
+					return 1;
+				})
+				.list();
+			Set<String> emptied = new java.util.LinkedHashSet<>(EMPTIED);
+			for (List<String> todo = new ArrayList<>(EMPTIED); !todo.isEmpty();) {
+				for (String child : children.getOrDefault(todo.remove(0), Set.of())) {
+					if (emptied.add(child)) {
+						todo.add(child);
+					}
+				}
+			}
+			List<String> ordered = new ArrayList<>();
+			for (String table : emptied) {
+				childrenFirst(table, blockers, ordered);
+			}
+			order = deleteOrder = List.copyOf(ordered);
+		}
+		return order;
+	}
+
+	/** Appends every table whose references block deleting {@code table} (transitively), then it, each once. */
+	private static void childrenFirst(String table, Map<String, Set<String>> children, List<String> ordered) {
+		if (ordered.contains(table)) {
+			return;
+		}
+		for (String child : children.getOrDefault(table, Set.of())) {
+			childrenFirst(child, children, ordered);
+		}
+		ordered.add(table);
 	}
 
 	protected String baseUrl() {

@@ -310,11 +310,11 @@ class BrowserDashboardTests extends ServerIntegrationTest {
 		long source = db.sql("select id from job where run_id = ? and name = 'live-migration/source'").param(run)
 			.query(Long.class).single();
 
-		// The reason is the scheduling pass's, written when a pass ran after the run was queued.
-		wait.until(driver -> {
-			driver.get(baseUrl() + "/jobs/" + source);
-			return !driver.findElements(By.cssSelector("p.waiting")).isEmpty();
-		});
+		// The reason is the scheduling pass's, written when a pass (woken by the queueing) has seen the gang wait;
+		// before that each role says what it waits for alone.
+		wait.until(driver -> db.sql("select count(*) from gang_hold where run_id = ? and waiting is not null")
+			.param(run).query(Long.class).single() > 0);
+		browser.get(baseUrl() + "/jobs/" + source);
 
 		assertThat(browser.findElement(By.cssSelector("p.waiting")).getText())
 			.isEqualTo("no 2 hosts sharing cpu.generation can run it together (hosts each role matches, in order: 1, 1)");
