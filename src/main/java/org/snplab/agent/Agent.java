@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
 import org.snplab.agent.api.Dtos.Credential;
@@ -25,6 +27,8 @@ import org.snplab.agent.worker.SlotWorker;
 
 /** Wires the agent: credential, host heartbeat, one {@link SlotWorker} per slot; stops them all on the way out. */
 public final class Agent {
+
+	private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
 	// Registration runs before anything else; a server that is still coming up is waited for, not given up on.
 	private static final Duration REGISTER_FOR = Duration.ofDays(365);
@@ -49,7 +53,7 @@ public final class Agent {
 		this(config, System.err);
 	}
 
-	/** {@code err} gets the messages that end the agent; the rest of its chatter goes to System.err. */
+	/** {@code err} gets the messages that end the agent; the rest of what it says goes to its SLF4J log. */
 	public Agent(AgentConfig config, PrintStream err) {
 		this.config = config;
 		this.err = err;
@@ -207,11 +211,11 @@ public final class Agent {
 	private void killLeftovers() throws InterruptedException {
 		try {
 			for (long pgid : new LeftoverGroups(config.workDir()).killAll(config.killGrace())) {
-				System.err.println("agent: ended process group " + pgid + ", left running by the agent's previous run");
+				log.info("ended process group {}, left running by the agent's previous run", pgid);
 			}
 		}
 		catch (IOException e) {
-			System.err.println("agent: can't end what the agent's previous run left running: " + e.getMessage());
+			log.warn("can't end what the agent's previous run left running: {}", e.getMessage());
 		}
 	}
 

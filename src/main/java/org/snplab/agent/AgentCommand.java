@@ -123,10 +123,18 @@ public final class AgentCommand {
 	@Option(names = { "-h", "--help" }, usageHelp = true, description = "show this help and exit")
 	boolean help;
 
+	/** Logback's configuration of the agent process, a resource in the jar: INFO and up on stderr. */
+	static final String LOG_CONFIGURATION = "org/snplab/agent/logback-agent.xml";
+
 	private AgentCommand() {
 	}
 
+	/** The agent process's entry: its log goes through SLF4J, configured by {@link #LOG_CONFIGURATION}. */
 	public static int run(String[] args) {
+		// Before any logger exists; -Dlogback.configurationFile=FILE on the java command line still wins.
+		if (System.getProperty("logback.configurationFile") == null) {
+			System.setProperty("logback.configurationFile", LOG_CONFIGURATION);
+		}
 		return run(args, System.out, System.err);
 	}
 

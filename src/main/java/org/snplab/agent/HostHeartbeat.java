@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
 import org.snplab.agent.api.Dtos;
@@ -16,6 +18,8 @@ import org.snplab.agent.probe.HostProbe;
  * agent when an operator updates a host). The server's answer sets the pace and the host's state.
  */
 final class HostHeartbeat implements Runnable {
+
+	private static final Logger log = LoggerFactory.getLogger(HostHeartbeat.class);
 
 	private final AgentApi api;
 
@@ -70,7 +74,7 @@ final class HostHeartbeat implements Runnable {
 			seconds = Math.max(1, answer.heartbeatSeconds());
 			if (!Objects.equals(state, answer.state())) {
 				// The server decides what a state means for jobs; the agent only says so in its own log.
-				System.err.println("agent: host is " + answer.state());
+				log.info("host is {}", answer.state());
 				state = answer.state();
 			}
 		}
@@ -79,7 +83,7 @@ final class HostHeartbeat implements Runnable {
 			Thread.currentThread().interrupt();
 		}
 		catch (IOException | RuntimeException e) {
-			System.err.println("agent: heartbeat failed: " + e.getMessage());
+			log.warn("heartbeat failed: {}", e.getMessage());
 		}
 	}
 }

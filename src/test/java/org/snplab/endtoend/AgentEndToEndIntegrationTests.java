@@ -63,6 +63,17 @@ class AgentEndToEndIntegrationTests extends ServerIntegrationTest {
 			String content = anonymous()
 				.get("/api/jobs/" + build.get("id").asLong() + "/artifacts/" + artifacts.get(0).get("id").asLong()).body();
 			assertThat(content).isEqualTo("slot 0 commit " + finished.get("commit").asString() + "\n");
+
+			// The agent's own log, through SLF4J: a timestamped line per outcome, written once the finish is reported.
+			String outcome = "INFO  agent: slot 0: job " + broken.get("id").asLong() + " attempt 1 failed (step 2 exited 3)";
+			long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+			while (!agent.output().contains(outcome) && System.nanoTime() < deadline) {
+				Thread.sleep(50);
+			}
+			assertThat(agent.output().lines().filter(l -> l.endsWith(outcome)))
+				.singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+				.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S+ " + java.util.regex.Pattern.quote(outcome));
+			assertThat(agent.output()).doesNotContain("DEBUG");
 		}
 	}
 

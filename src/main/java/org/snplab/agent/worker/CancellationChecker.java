@@ -3,12 +3,16 @@ package org.snplab.agent.worker;
 import java.io.IOException;
 import java.time.Duration;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
 import org.snplab.agent.api.Dtos.Job;
 
 /** The job heartbeat: tells the server the job is alive and learns from the answer whether to cancel it. */
 final class CancellationChecker implements Runnable {
+
+	private static final Logger log = LoggerFactory.getLogger(CancellationChecker.class);
 
 	private final AgentApi api;
 
@@ -56,7 +60,7 @@ final class CancellationChecker implements Runnable {
 				}
 				catch (IOException e) {
 					// A missed beat is the server's to judge; keep running the job.
-					System.err.println("agent: job " + job.jobId() + ": heartbeat failed: " + e.getMessage());
+					log.warn("job {}: heartbeat failed: {}", job.jobId(), e.getMessage());
 				}
 			}
 		}

@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snplab.agent.AgentConfig;
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
@@ -33,6 +35,8 @@ import org.snplab.queue.JobResult;
  * lost, where nothing is reported.
  */
 public final class JobRunner {
+
+	private static final Logger logger = LoggerFactory.getLogger(JobRunner.class);
 
 	/** sysexits.h: a temporary failure, "try again later" — here, on another host. */
 	private static final int EX_TEMPFAIL = 75;
@@ -247,7 +251,7 @@ public final class JobRunner {
 			}
 			catch (IOException e) {
 				// The step runs all the same; only a kill -9 of the agent would leave it running unnoticed.
-				System.err.println("agent: job " + job.jobId() + ": can't record step " + n + "'s process group: " + e.getMessage());
+				logger.warn("job {}: can't record step {}'s process group: {}", job.jobId(), n, e.getMessage());
 			}
 			boolean timedOut = false;
 			boolean tooMuchOutput = false;
@@ -371,11 +375,11 @@ public final class JobRunner {
 			if (log != null) {
 				log.abandon();
 			}
-			System.err.println("agent: job " + job.jobId() + " attempt " + job.attempt() + " lost; not finishing");
+			logger.warn("job {} attempt {} lost; not finishing", job.jobId(), job.attempt());
 			return outcome;
 		}
 		if (log != null && !log.close(stopping ? REPORT_ON_STOP : REPORT_FOR)) {
-			System.err.println("agent: job " + job.jobId() + ": not all of the log reached the server");
+			logger.warn("job {}: not all of the log reached the server", job.jobId());
 		}
 		if (log != null && log.failure() instanceof ApiException.LeaseLost) {
 			return outcome;
@@ -394,7 +398,7 @@ public final class JobRunner {
 			onRejected.accept(e);
 		}
 		catch (IOException e) {
-			System.err.println("agent: job " + job.jobId() + ": finish not reported: " + e.getMessage());
+			logger.warn("job {}: finish not reported: {}", job.jobId(), e.getMessage());
 		}
 		return outcome;
 	}

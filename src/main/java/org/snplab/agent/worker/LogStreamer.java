@@ -9,6 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snplab.agent.api.AgentApi;
 
 /**
@@ -18,6 +20,8 @@ import org.snplab.agent.api.AgentApi;
  * same seq, until it gets through, so the server can drop duplicates and order never changes.
  */
 public final class LogStreamer {
+
+	private static final Logger log = LoggerFactory.getLogger(LogStreamer.class);
 
 	static final int CHUNK = 64 * 1024;
 
@@ -64,7 +68,7 @@ public final class LogStreamer {
 			Files.writeString(file, text + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 		}
 		catch (IOException e) {
-			System.err.println("agent: job " + jobId + ": can't write log line: " + e.getMessage());
+			log.warn("job {}: can't write log line: {}", jobId, e.getMessage());
 		}
 	}
 
@@ -125,7 +129,7 @@ public final class LogStreamer {
 		}
 		catch (IOException e) {
 			failure = e;
-			System.err.println("agent: job " + jobId + ": log streaming stopped: " + e.getMessage());
+			log.warn("job {}: log streaming stopped: {}", jobId, e.getMessage());
 		}
 	}
 
@@ -143,8 +147,7 @@ public final class LogStreamer {
 				if (!Retry.retryable(e) || (deadline != 0 && System.nanoTime() > deadline)) {
 					throw e;
 				}
-				System.err.println("agent: job " + jobId + ": log chunk " + seq + " failed, resending: "
-						+ e.getMessage());
+				log.warn("job {}: log chunk {} failed, resending: {}", jobId, seq, e.getMessage());
 				retry.pause();
 			}
 		}

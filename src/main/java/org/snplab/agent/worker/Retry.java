@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snplab.agent.api.ApiException;
 
 /**
@@ -11,6 +13,8 @@ import org.snplab.agent.api.ApiException;
  * jitter keeps the agents of a whole lab from hammering a server that just came back all in the same instant.
  */
 public final class Retry {
+
+	private static final Logger log = LoggerFactory.getLogger(Retry.class);
 
 	static final Duration FIRST = Duration.ofMillis(500);
 
@@ -53,7 +57,7 @@ public final class Retry {
 				if (!retryable(e) || System.nanoTime() > deadline) {
 					throw e;
 				}
-				System.err.println("agent: " + what + " failed, retrying: " + e.getMessage());
+				log.warn("{} failed, retrying: {}", what, e.getMessage());
 				retry.pause();
 			}
 		}

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snplab.agent.AgentConfig;
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
@@ -11,6 +13,8 @@ import org.snplab.agent.api.Dtos.Job;
 
 /** One slot's loop: long-poll for a job, run it, poll again. Errors back off and retry; they never end it. */
 public final class SlotWorker implements Runnable {
+
+	private static final Logger log = LoggerFactory.getLogger(SlotWorker.class);
 
 	private final AgentApi api;
 
@@ -103,7 +107,7 @@ public final class SlotWorker implements Runnable {
 				return;
 			}
 			catch (IOException | RuntimeException e) {
-				System.err.println("agent: slot " + slot + ": poll failed: " + e.getMessage());
+				log.warn("slot {}: poll failed: {}", slot, e.getMessage());
 				if (!pause(retry)) {
 					return;
 				}
@@ -126,11 +130,11 @@ public final class SlotWorker implements Runnable {
 		}
 		try {
 			JobRunner.Outcome outcome = runner.run();
-			System.err.println("agent: slot " + slot + ": job " + job.jobId() + " attempt " + job.attempt() + " "
-					+ outcome.result() + (outcome.reason().isEmpty() ? "" : " (" + outcome.reason() + ")"));
+			log.info("slot {}: job {} attempt {} {}{}", slot, job.jobId(), job.attempt(), outcome.result().value(),
+					outcome.reason().isEmpty() ? "" : " (" + outcome.reason() + ")");
 		}
 		catch (RuntimeException e) {
-			System.err.println("agent: slot " + slot + ": job " + job.jobId() + " crashed the runner: " + e);
+			log.error("slot {}: job {} crashed the runner", slot, job.jobId(), e);
 		}
 		finally {
 			synchronized (lock) {
