@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
-import org.snplab.agent.api.Dtos.Credential;
-import org.snplab.agent.api.Dtos.RegisterRequest;
-import org.snplab.agent.api.Dtos.RegisterResponse;
+import org.snplab.agent.api.Credential;
+import org.snplab.protocol.AgentProtocol.RegisterRequest;
+import org.snplab.protocol.AgentProtocol.RegisterResponse;
 import org.snplab.agent.probe.HostProbe;
 import org.snplab.agent.process.LeftoverGroups;
 import org.snplab.agent.process.StepUser;
@@ -87,7 +87,7 @@ public final class Agent {
 	/** Registers if needed and starts the threads; 0, or the exit code to end with. */
 	public int start() throws InterruptedException {
 		AgentApi api;
-		int heartbeatSeconds = 10;
+		long heartbeatSeconds = 10;
 		try {
 			Files.createDirectories(config.workDir());
 			StepUser.of(config.runAs(), config.workDir()); // refuse to start with a user steps can't run as

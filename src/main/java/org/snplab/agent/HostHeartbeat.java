@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
-import org.snplab.agent.api.Dtos;
+import org.snplab.protocol.AgentProtocol;
 import org.snplab.agent.probe.HostProbe;
 
 /**
@@ -31,11 +31,11 @@ final class HostHeartbeat implements Runnable {
 
 	private final Thread thread;
 
-	private volatile int seconds;
+	private volatile long seconds;
 
 	private String state;
 
-	HostHeartbeat(AgentApi api, AgentConfig config, int seconds, Supplier<List<Long>> running,
+	HostHeartbeat(AgentApi api, AgentConfig config, long seconds, Supplier<List<Long>> running,
 			Consumer<ApiException.Rejected> onRejected) {
 		this.api = api;
 		this.config = config;
@@ -69,7 +69,7 @@ final class HostHeartbeat implements Runnable {
 
 	private void beat() throws InterruptedException {
 		try {
-			Dtos.HostHeartbeatResponse answer = api.heartbeat(new Dtos.HostHeartbeat(
+			AgentProtocol.HostHeartbeatResponse answer = api.heartbeat(new AgentProtocol.HostHeartbeat(
 					config.withCapacity(new HostProbe(config.probeRoot()).probe()), config.labels(), config.slots(), running.get(), config.address()));
 			seconds = Math.max(1, answer.heartbeatSeconds());
 			if (!Objects.equals(state, answer.state())) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.snplab.SnplabProperties;
+import org.snplab.protocol.AgentProtocol;
 
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -27,22 +28,22 @@ class AgentHostController {
 	}
 
 	@PostMapping("/api/agent/register")
-	RegisterResponse register(@RequestHeader(name = "Authorization", required = false) String authorization,
-			@RequestBody RegisterRequest request) {
+	AgentProtocol.RegisterResponse register(@RequestHeader(name = "Authorization", required = false) String authorization,
+			@RequestBody AgentProtocol.RegisterRequest request) {
 		HostRegistry.Registration registration = hosts.register(HostCredentials.bearerToken(authorization), request.name(),
 				request.slots() == null ? 1 : request.slots(), orEmpty(request.labels()), orEmpty(request.facts()));
 		hosts.reportAddress(registration.hostId(), request.address());
-		return new RegisterResponse(registration.hostId(), registration.credential(), heartbeatSeconds());
+		return new AgentProtocol.RegisterResponse(registration.hostId(), registration.credential(), heartbeatSeconds());
 	}
 
 	@PostMapping("/api/agent/heartbeat")
-	HeartbeatResponse heartbeat(@RequestHeader(name = "Authorization", required = false) String authorization,
-			@RequestBody HeartbeatRequest request) {
+	AgentProtocol.HostHeartbeatResponse heartbeat(@RequestHeader(name = "Authorization", required = false) String authorization,
+			@RequestBody AgentProtocol.HostHeartbeat request) {
 		Host host = hosts.authenticateAgent(authorization);
 		hosts.reportAddress(host.id(), request.address());
 		Host updated = heartbeats.heartbeat(host.id(), orEmpty(request.facts()), orEmpty(request.labels()),
 				request.slots() == null ? host.slots() : request.slots());
-		return new HeartbeatResponse(updated.state(), heartbeatSeconds());
+		return new AgentProtocol.HostHeartbeatResponse(updated.state(), heartbeatSeconds());
 	}
 
 	private long heartbeatSeconds() {
@@ -51,20 +52,5 @@ class AgentHostController {
 
 	private static Map<String, String> orEmpty(Map<String, String> map) {
 		return map == null ? Map.of() : map;
-	}
-
-	/** @param address where the roles of a multi-host job on other hosts reach this one ({@code --address}) */
-	record RegisterRequest(String name, Integer slots, Map<String, String> labels, Map<String, String> facts,
-			String address) {
-	}
-
-	record RegisterResponse(long hostId, String credential, long heartbeatSeconds) {
-	}
-
-	record HeartbeatRequest(Map<String, String> facts, Map<String, String> labels, Integer slots, List<Long> running,
-			String address) {
-	}
-
-	record HeartbeatResponse(String state, long heartbeatSeconds) {
 	}
 }

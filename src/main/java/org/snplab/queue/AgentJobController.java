@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
+import org.snplab.protocol.AgentProtocol;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -42,18 +43,18 @@ class AgentJobController {
 
 	@PostMapping("/api/agent/poll")
 	Object poll(@RequestHeader(name = "Authorization", required = false) String authorization,
-			@RequestBody PollRequest request) {
+			@RequestBody AgentProtocol.PollRequest request) {
 		Host host = hosts.authenticateAgent(authorization);
 		Duration wait = Duration.ofSeconds(Math.max(0, Math.min(request.waitSeconds(), MAX_WAIT.toSeconds())));
 		return dispatcher.poll(host, request.slot(), wait);
 	}
 
 	@PostMapping("/api/agent/jobs/{id}/heartbeat")
-	Map<String, Boolean> heartbeat(@RequestHeader(name = "Authorization", required = false) String authorization,
+	AgentProtocol.JobHeartbeatResponse heartbeat(@RequestHeader(name = "Authorization", required = false) String authorization,
 			@PathVariable long id, @RequestParam int attempt) {
 		try {
 			Host host = hosts.authenticateAgent(authorization);
-			return Map.of("cancel", queue.heartbeat(id, attempt, host));
+			return new AgentProtocol.JobHeartbeatResponse(queue.heartbeat(id, attempt, host));
 		}
 		catch (DataAccessException e) {
 			// The lease wasn't renewed: it must not be judged until the agent had a lease's time to renew it again.
@@ -64,24 +65,12 @@ class AgentJobController {
 
 	@PostMapping("/api/agent/jobs/{id}/finish")
 	Map<String, String> finish(@RequestHeader(name = "Authorization", required = false) String authorization,
-			@PathVariable long id, @RequestParam int attempt, @RequestBody FinishRequest request) {
+			@PathVariable long id, @RequestParam int attempt, @RequestBody AgentProtocol.Finish request) {
 		Host host = hosts.authenticateAgent(authorization);
 		JobResult result = JobResult.of(request.result());
-		List<JobSections.Reported> reported = request.sections() == null ? List.of() : request.sections();
-		JobSections.check(reported);
-		sections.record(id, attempt, host, reported);
+		JobSections.check(request.sections());
+		sections.record(id, attempt, host, request.sections());
 		queue.finish(id, attempt, host, result, request.reason(), request.exitCode(), request.workspace());
 		return Map.of("result", result.value());
-	}
-
-	record PollRequest(int slot, long waitSeconds) {
-	}
-
-	/**
-	 * @param workspace where the agent ran the attempt (kept when a hold-on-failure holds the host)
-	 * @param sections the log's checkout, cache and step sections (absent from agents older than them)
-	 */
-	record FinishRequest(String result, String reason, Integer exitCode, String workspace,
-			List<JobSections.Reported> sections) {
 	}
 }

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snplab.SnplabProperties;
 import org.snplab.hosts.Host;
+import org.snplab.protocol.AgentProtocol;
 import org.snplab.scheduler.Placement;
 
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -79,12 +80,12 @@ class Dispatcher implements SmartLifecycle {
 		}
 		queue.checkSlot(host, slot);
 		boolean workQueued = queue.arrive(host, slot, wait);
-		Optional<ClaimedJob> now = host.takesWork() ? queue.take(host.id(), slot) : Optional.empty();
+		Optional<AgentProtocol.Job> now = host.takesWork() ? queue.take(host.id(), slot) : Optional.empty();
 		if (now.isPresent()) {
 			readySlots.answered(host.id(), slot);
 			return ResponseEntity.ok(now.get());
 		}
-		DeferredResult<ResponseEntity<ClaimedJob>> result = new DeferredResult<>(wait.toMillis());
+		DeferredResult<ResponseEntity<AgentProtocol.Job>> result = new DeferredResult<>(wait.toMillis());
 		Waiter waiter = new Waiter(host, slot, result);
 		result.onTimeout(() -> timedOut(waiter));
 		result.onError(error -> close(waiter));
@@ -133,7 +134,7 @@ class Dispatcher implements SmartLifecycle {
 				if (waiter.closed.get()) {
 					return;
 				}
-				Optional<ClaimedJob> job = queue.take(waiter.host.id(), waiter.slot);
+				Optional<AgentProtocol.Job> job = queue.take(waiter.host.id(), waiter.slot);
 				if (job.isPresent()) {
 					deliver(waiter, job.get());
 					return;
@@ -149,7 +150,7 @@ class Dispatcher implements SmartLifecycle {
 		}
 	}
 
-	private void deliver(Waiter waiter, ClaimedJob job) {
+	private void deliver(Waiter waiter, AgentProtocol.Job job) {
 		if (!waiter.closed.compareAndSet(false, true) || !waiter.result.setResult(ResponseEntity.ok(job))) {
 			// The poll ended (timeout, disconnect) while we took the job: the agent will never see it.
 			queue.unclaim(job);
@@ -162,8 +163,8 @@ class Dispatcher implements SmartLifecycle {
 	private void timedOut(Waiter waiter) {
 		if (waiter.closed.compareAndSet(false, true)) {
 			try {
-				Optional<ClaimedJob> job = queue.answered(waiter.host, waiter.slot);
-				waiter.result.setResult(job.<ResponseEntity<ClaimedJob>>map(ResponseEntity::ok)
+				Optional<AgentProtocol.Job> job = queue.answered(waiter.host, waiter.slot);
+				waiter.result.setResult(job.<ResponseEntity<AgentProtocol.Job>>map(ResponseEntity::ok)
 					.orElseGet(() -> ResponseEntity.noContent().build()));
 			}
 			catch (RuntimeException ex) {
@@ -217,7 +218,7 @@ class Dispatcher implements SmartLifecycle {
 
 		final int slot;
 
-		final DeferredResult<ResponseEntity<ClaimedJob>> result;
+		final DeferredResult<ResponseEntity<AgentProtocol.Job>> result;
 
 		final AtomicBoolean taking = new AtomicBoolean();
 
@@ -225,7 +226,7 @@ class Dispatcher implements SmartLifecycle {
 
 		final AtomicBoolean closed = new AtomicBoolean();
 
-		Waiter(Host host, int slot, DeferredResult<ResponseEntity<ClaimedJob>> result) {
+		Waiter(Host host, int slot, DeferredResult<ResponseEntity<AgentProtocol.Job>> result) {
 			this.host = host;
 			this.slot = slot;
 			this.result = result;

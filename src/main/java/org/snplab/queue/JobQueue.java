@@ -17,6 +17,7 @@ import org.snplab.SnplabProperties;
 import org.snplab.StoredText;
 import org.snplab.git.GitUrlRewrites;
 import org.snplab.hosts.Host;
+import org.snplab.protocol.AgentProtocol;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -124,11 +125,11 @@ public class JobQueue {
 	}
 
 	/** The job this host's slot should run now, if any: the poll of an agent that doesn't wait. */
-	public Optional<ClaimedJob> claim(Host host, int slot) {
+	public Optional<AgentProtocol.Job> claim(Host host, int slot) {
 		checkSlot(host, slot);
 		if (arrive(host, slot, Duration.ZERO)) {
 			awaitPass();
-			Optional<ClaimedJob> job = take(host.id(), slot);
+			Optional<AgentProtocol.Job> job = take(host.id(), slot);
 			if (job.isPresent()) {
 				// The poll is answered: once its job ends, the slot is free but nobody is asking for work on it.
 				readySlots.answered(host.id(), slot);
@@ -187,13 +188,13 @@ public class JobQueue {
 	 * Ends a poll without a job: the slot is no longer ready. A pass that chose the slot just before holds it until
 	 * it commits (see {@link SchedulingPass}), so its job is found here rather than left assigned to nobody.
 	 */
-	Optional<ClaimedJob> answered(Host host, int slot) {
+	Optional<AgentProtocol.Job> answered(Host host, int slot) {
 		readySlots.answered(host.id(), slot);
 		return take(host.id(), slot);
 	}
 
 	/** Starts the job a pass assigned to this slot, if any. */
-	Optional<ClaimedJob> take(long hostId, int slot) {
+	Optional<AgentProtocol.Job> take(long hostId, int slot) {
 		long leaseSeconds = properties.queue().lease().toSeconds();
 		long heartbeatSeconds = Math.max(1, properties.queue().heartbeat().toSeconds());
 		Optional<Claim> claim = db.sql(TAKE)
@@ -202,10 +203,10 @@ public class JobQueue {
 			.param("lease", leaseSeconds)
 			.query((rs, i) -> {
 				JobSpecJson spec = json.readValue(rs.getString(5), JobSpecJson.class);
-				return new Claim(new ClaimedJob(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
+				return new Claim(new AgentProtocol.Job(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
 						cloneUrls.of(rs.getLong(3), rs.getString(6), rs.getString(9)), rs.getString(7), spec.steps(), spec.env(), spec.timeoutSeconds(), spec.artifacts(),
 						spec.junit(), heartbeatSeconds, spec.submodules() == null ? "true" : spec.submodules(),
-						gitRewrites, spec.caches(), spec.cacheScope()), rs.getDouble(8), rs.getString(10), rs.getString(11),
+						gitRewrites, caches(spec), spec.cacheScope()), rs.getDouble(8), rs.getString(10), rs.getString(11),
 						spec.roles());
 			})
 			.optional()
@@ -232,24 +233,27 @@ public class JobQueue {
 		return env;
 	}
 
+	/** The pipeline's {@code cache:} as the agent is told it. */
+	private static List<AgentProtocol.Cache> caches(JobSpecJson spec) {
+		return spec.caches() == null ? null
+				: spec.caches().stream().map(c -> new AgentProtocol.Cache(c.key(), c.paths())).toList();
+	}
+
 	/** {@code SNPLAB_HOST_<ROLE>}: the role upper case, anything but letters and digits as {@code _}. */
 	static String roleVariable(String role) {
 		return "SNPLAB_HOST_" + role.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
 	}
 
 	/** A claimed job and how long it had waited in the queue; for a role of a multi-host job, its gang. */
-	private record Claim(ClaimedJob job, double waitedSeconds, String gang, String role, List<String> roles) {
+	private record Claim(AgentProtocol.Job job, double waitedSeconds, String gang, String role, List<String> roles) {
 
 		Claim withEnv(Map<String, String> env) {
-			ClaimedJob j = job;
-			return new Claim(new ClaimedJob(j.jobId(), j.attempt(), j.runId(), j.name(), j.repository(), j.commit(),
-					j.steps(), env, j.timeoutSeconds(), j.artifacts(), j.junit(), j.heartbeatSeconds(), j.submodules(),
-					j.gitRewrites(), j.caches(), j.cacheScope()), waitedSeconds, gang, role, roles);
+			return new Claim(job.withEnv(env), waitedSeconds, gang, role, roles);
 		}
 	}
 
 	/** Puts a claimed job back as if never claimed: the agent never got it (its poll had already ended). */
-	void unclaim(ClaimedJob job) {
+	void unclaim(AgentProtocol.Job job) {
 		transactions.executeWithoutResult(tx -> {
 			runStates.lockRunOfJob(job.jobId());
 			db.sql("""

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.snplab.InvalidInputException;
 import org.snplab.hosts.Host;
+import org.snplab.protocol.AgentProtocol.Section;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -34,11 +35,6 @@ public class JobSections {
 		this.db = db;
 	}
 
-	/** One section as the agent reports it. */
-	record Reported(String kind, String name, Instant startedAt, Instant finishedAt, Integer exitCode, boolean failed,
-			long logOffset) {
-	}
-
 	/**
 	 * A section of a job's log: its place, kind ({@code checkout}, {@code cache}, {@code step}), name (a step's
 	 * command), times, a step's exit code, whether it failed, and the log byte it starts at.
@@ -48,12 +44,12 @@ public class JobSections {
 	}
 
 	/** Refuses what no agent sends (400 naming the section), before the finish changes anything. */
-	static void check(List<Reported> sections) {
+	static void check(List<Section> sections) {
 		if (sections.size() > MAX_SECTIONS) {
 			throw new InvalidInputException("at most " + MAX_SECTIONS + " sections, got " + sections.size());
 		}
 		for (int i = 0; i < sections.size(); i++) {
-			Reported s = sections.get(i);
+			Section s = sections.get(i);
 			String where = "sections[" + i + "]";
 			if (s == null || s.kind() == null || !KINDS.contains(s.kind())) {
 				throw new InvalidInputException(where + ".kind must be checkout, cache or step");
@@ -71,7 +67,7 @@ public class JobSections {
 	}
 
 	/** Keeps the sections of the attempt if it is still this host's running one; a repeated finish changes nothing. */
-	void record(long jobId, int attempt, Host host, List<Reported> sections) {
+	void record(long jobId, int attempt, Host host, List<Section> sections) {
 		boolean running = db.sql("select count(*) from job where id = ? and attempt = ? and host_id = ? and state = 'running'")
 			.params(jobId, attempt, host.id())
 			.query(Integer.class)
@@ -81,7 +77,7 @@ public class JobSections {
 		}
 		db.sql("delete from job_section where job_id = ? and attempt = ?").params(jobId, attempt).update();
 		for (int i = 0; i < sections.size(); i++) {
-			Reported s = sections.get(i);
+			Section s = sections.get(i);
 			db.sql("""
 					insert into job_section (job_id, attempt, position, kind, name, started_at, finished_at, exit_code,
 					  failed, log_offset)

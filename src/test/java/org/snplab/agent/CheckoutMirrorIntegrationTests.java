@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.snplab.agent.api.Dtos.Finish;
+import org.snplab.protocol.AgentProtocol.Finish;
 
 /**
  * A host clones a repository once into its mirror (WORK_DIR/mirrors) and checks out every job from it: a real agent

@@ -30,9 +30,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import org.snplab.agent.api.AgentApi;
-import org.snplab.agent.api.Dtos.Finish;
-import org.snplab.agent.api.Dtos.Job;
-import org.snplab.agent.api.Dtos.Section;
+import org.snplab.protocol.AgentProtocol.Finish;
+import org.snplab.protocol.AgentProtocol.Job;
+import org.snplab.protocol.AgentProtocol.Section;
 
 import tools.jackson.databind.JsonNode;
 

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.snplab.agent.api.Dtos.Cache;
-import org.snplab.agent.api.Dtos.Finish;
-import org.snplab.agent.api.Dtos.Job;
+import org.snplab.protocol.AgentProtocol.Cache;
+import org.snplab.protocol.AgentProtocol.Finish;
+import org.snplab.protocol.AgentProtocol.Job;
 
 /**
  * The host-local caches of a job's {@code cache:}, run by a real agent against {@link FakeSnplabServer} on a real

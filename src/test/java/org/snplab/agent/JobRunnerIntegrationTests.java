@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.snplab.agent.api.Dtos.Finish;
-import org.snplab.agent.api.Dtos.Job;
+import org.snplab.protocol.AgentProtocol.Finish;
+import org.snplab.protocol.AgentProtocol.Job;
 import org.snplab.agent.process.ProcessGroup;
 
 /** A real agent in-process against {@link FakeSnplabServer}, running real steps on a real checkout. */

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.snplab.agent.api.Dtos.Finish;
-import org.snplab.agent.api.Dtos.Section;
+import org.snplab.protocol.AgentProtocol.Finish;
+import org.snplab.protocol.AgentProtocol.Section;
 
 /** The log's sections a real agent reports with the finish: checkout, then each step, with exit codes and offsets. */
 class StepSectionsIntegrationTests {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.snplab.agent.api.Dtos.Finish;
+import org.snplab.protocol.AgentProtocol.Finish;
 import org.snplab.agent.process.ProcessGroup;
 
 /**

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.snplab.agent.api.Dtos.Finish;
-import org.snplab.agent.api.Dtos.Job;
+import org.snplab.protocol.AgentProtocol.Finish;
+import org.snplab.protocol.AgentProtocol.Job;
 import org.snplab.support.Fixtures;
 
 /**

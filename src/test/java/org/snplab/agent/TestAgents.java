@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.snplab.agent.api.Dtos.Job;
+import org.snplab.protocol.AgentProtocol.Job;
 
 /** Named fixtures for agent tests: a fast agent config and jobs. */
 public final class TestAgents {

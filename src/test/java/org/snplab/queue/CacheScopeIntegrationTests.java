@@ -10,6 +10,7 @@ import org.snplab.hosts.HostRegistry;
 import org.snplab.pipeline.CacheSpec;
 import org.snplab.pipeline.JobSpec;
 import org.snplab.pipeline.Requirements;
+import org.snplab.protocol.AgentProtocol;
 import org.snplab.support.ServerIntegrationTest;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,14 +53,14 @@ class CacheScopeIntegrationTests extends ServerIntegrationTest {
 		Host host = hosts.find(hosts.register(REGISTRATION_TOKEN, "runner", 1, Map.of(), Map.of()).hostId()).orElseThrow();
 		runs.queue(origin("main", "push", "protected-push", null, true), Pipelines.of(cachingJob()));
 
-		ClaimedJob job = queue.claim(host, 0).orElseThrow();
+		AgentProtocol.Job job = queue.claim(host, 0).orElseThrow();
 
 		assertThat(job.caches()).isEqualTo(QEMU);
 	}
 
 	private String claimedScope(Host host, RunService.Origin origin) {
 		runs.queue(origin, Pipelines.of(cachingJob()));
-		ClaimedJob job = queue.claim(host, 0).orElseThrow();
+		AgentProtocol.Job job = queue.claim(host, 0).orElseThrow();
 		queue.finish(job.jobId(), job.attempt(), host, JobResult.PASSED, null, 0);
 		return job.cacheScope();
 	}

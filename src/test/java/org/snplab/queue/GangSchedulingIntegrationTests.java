@@ -11,6 +11,7 @@ import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
 import org.snplab.pipeline.PipelineException;
 import org.snplab.pipeline.PipelineParser;
+import org.snplab.protocol.AgentProtocol;
 import org.snplab.scheduler.SchedulerProperties;
 import org.snplab.support.HttpAgent;
 import org.snplab.support.ServerIntegrationTest;
@@ -111,7 +112,7 @@ class GangSchedulingIntegrationTests extends ServerIntegrationTest {
 				  long-test: { steps: [ "sleep 3600" ] }
 				"""));
 		pass.run();
-		ClaimedJob longTest = queue.take(busy.id(), 0).orElseThrow();
+		AgentProtocol.Job longTest = queue.take(busy.id(), 0).orElseThrow();
 		// It runs all through the test: its lease is renewed beyond the clock's moves.
 		db.sql("update job set lease_until = now() + interval '1 hour' where id = ?").param(longTest.jobId()).update();
 		runs.queue(api, PipelineParser.parse(PAIR));
@@ -152,10 +153,10 @@ class GangSchedulingIntegrationTests extends ServerIntegrationTest {
 		Host b = pollingHost("milan-2", 1, "milan");
 		long runId = runs.queue(api, PipelineParser.parse(PAIR));
 		pass.run();
-		ClaimedJob onA = queue.take(a.id(), 0).orElseThrow();
-		ClaimedJob onB = queue.take(b.id(), 0).orElseThrow();
-		ClaimedJob source = onA.name().equals("pair/source") ? onA : onB;
-		ClaimedJob destination = source == onA ? onB : onA;
+		AgentProtocol.Job onA = queue.take(a.id(), 0).orElseThrow();
+		AgentProtocol.Job onB = queue.take(b.id(), 0).orElseThrow();
+		AgentProtocol.Job source = onA.name().equals("pair/source") ? onA : onB;
+		AgentProtocol.Job destination = source == onA ? onB : onA;
 		Host sourceHost = source == onA ? a : b;
 		Host destinationHost = source == onA ? b : a;
 
@@ -185,8 +186,8 @@ class GangSchedulingIntegrationTests extends ServerIntegrationTest {
 		Host b = pollingHost("milan-2", 1, "milan");
 		runs.queue(api, PipelineParser.parse(PAIR));
 		pass.run();
-		ClaimedJob onA = queue.take(a.id(), 0).orElseThrow();
-		ClaimedJob onB = queue.take(b.id(), 0).orElseThrow();
+		AgentProtocol.Job onA = queue.take(a.id(), 0).orElseThrow();
+		AgentProtocol.Job onB = queue.take(b.id(), 0).orElseThrow();
 
 		queue.finish(onA.jobId(), onA.attempt(), a, JobResult.INFRA_ERROR, "checkout failed", null);
 
@@ -230,7 +231,7 @@ class GangSchedulingIntegrationTests extends ServerIntegrationTest {
 		runs.queue(api, PipelineParser.parse(PAIR));
 		db.sql("update job set max_attempts = 1").update();
 		pass.run();
-		ClaimedJob onA = queue.take(a.id(), 0).orElseThrow();
+		AgentProtocol.Job onA = queue.take(a.id(), 0).orElseThrow();
 		String untaken = onA.name().equals("pair/source") ? "pair/destination" : "pair/source";
 
 		clock.advance(properties.assignmentTimeout().plusSeconds(1));
@@ -297,8 +298,8 @@ class GangSchedulingIntegrationTests extends ServerIntegrationTest {
 		Host b = pollingHost("milan-2", 1, "milan");
 		long runId = runs.queue(api, PipelineParser.parse(PAIR));
 		pass.run();
-		ClaimedJob onA = queue.take(a.id(), 0).orElseThrow();
-		ClaimedJob onB = queue.take(b.id(), 0).orElseThrow();
+		AgentProtocol.Job onA = queue.take(a.id(), 0).orElseThrow();
+		AgentProtocol.Job onB = queue.take(b.id(), 0).orElseThrow();
 		queue.finish(onA.jobId(), onA.attempt(), a, JobResult.PASSED, null, 0);
 		queue.finish(onB.jobId(), onB.attempt(), b, JobResult.FAILED, "exit 1", 1);
 

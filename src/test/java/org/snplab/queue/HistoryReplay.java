@@ -16,6 +16,7 @@ import org.snplab.pipeline.JobSpec;
 import org.snplab.pipeline.Pipeline;
 import org.snplab.pipeline.Requirement;
 import org.snplab.pipeline.Requirements;
+import org.snplab.protocol.AgentProtocol;
 import org.snplab.support.ServerIntegrationTest;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -61,7 +62,7 @@ final class HistoryReplay {
 		}
 	}
 
-	private record Running(Host host, ClaimedJob job, long started, long ends) {
+	private record Running(Host host, AgentProtocol.Job job, long started, long ends) {
 	}
 
 	private final JobQueue queue;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
+import org.snplab.protocol.AgentProtocol;
 import org.snplab.support.FormSession;
 import org.snplab.support.HttpApi;
 import org.snplab.support.ServerIntegrationTest;
@@ -61,7 +62,7 @@ class HostReservationIntegrationTests extends ServerIntegrationTest {
 		Host host = pollingHost("milan-1");
 		runs.queue(api, Pipelines.of(anyHostJob("running")));
 		pass.run();
-		ClaimedJob running = queue.take(host.id(), 0).orElseThrow();
+		AgentProtocol.Job running = queue.take(host.id(), 0).orElseThrow();
 
 		HttpApi.Response reserved = maintainer().post("/api/hosts/" + host.id() + "/reservation",
 				Map.of("minutes", 240, "reason", "debug SNP guest hang"));

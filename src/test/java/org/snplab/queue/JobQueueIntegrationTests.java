@@ -17,6 +17,7 @@ import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
 import org.snplab.pipeline.JobSpec;
 import org.snplab.pipeline.Requirement.Op;
+import org.snplab.protocol.AgentProtocol;
 import org.snplab.support.ServerIntegrationTest;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -70,7 +71,7 @@ class JobQueueIntegrationTests extends ServerIntegrationTest {
 
 		List<String> order = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			ClaimedJob claimed = queue.claim(host, 0).orElseThrow();
+			AgentProtocol.Job claimed = queue.claim(host, 0).orElseThrow();
 			order.add(claimed.name());
 			queue.finish(claimed.jobId(), claimed.attempt(), host, JobResult.PASSED, null, 0);
 		}
@@ -83,9 +84,9 @@ class JobQueueIntegrationTests extends ServerIntegrationTest {
 		Host host = host("one-slot", Map.of(), Map.of());
 		runs.queue(origin, Pipelines.of(anyHostJob("a"), anyHostJob("b")));
 
-		ClaimedJob first = queue.claim(host, 0).orElseThrow();
+		AgentProtocol.Job first = queue.claim(host, 0).orElseThrow();
 		// The agent polls slot 0 again while it runs a job there: it must have lost that job (restart).
-		ClaimedJob second = queue.claim(host, 0).orElseThrow();
+		AgentProtocol.Job second = queue.claim(host, 0).orElseThrow();
 
 		assertThat(second.jobId()).isNotEqualTo(first.jobId());
 		assertThat(views.job(first.jobId()).state()).isEqualTo("queued");
@@ -107,7 +108,7 @@ class JobQueueIntegrationTests extends ServerIntegrationTest {
 		List<Future<?>> done = new ArrayList<>();
 		for (Host host : claimers) {
 			done.add(threads.submit(() -> {
-				Optional<ClaimedJob> job;
+				Optional<AgentProtocol.Job> job;
 				while ((job = queue.claim(host, 0)).isPresent()) {
 					if (!claimed.add(job.get().jobId())) {
 						duplicates.add(job.get().jobId());
@@ -133,12 +134,12 @@ class JobQueueIntegrationTests extends ServerIntegrationTest {
 		long runId = runs.queue(origin, Pipelines.of(anyHostJob("a"), anyHostJob("b")));
 		assertThat(views.run(runId).state()).isEqualTo(RunState.QUEUED);
 
-		ClaimedJob a = queue.claim(host, 0).orElseThrow();
+		AgentProtocol.Job a = queue.claim(host, 0).orElseThrow();
 		assertThat(views.run(runId).state()).isEqualTo(RunState.RUNNING);
 		queue.finish(a.jobId(), a.attempt(), host, JobResult.FAILED, "step 1 exited 2", 2);
 		assertThat(views.run(runId).state()).isEqualTo(RunState.RUNNING);
 
-		ClaimedJob b = queue.claim(host, 0).orElseThrow();
+		AgentProtocol.Job b = queue.claim(host, 0).orElseThrow();
 		queue.finish(b.jobId(), b.attempt(), host, JobResult.PASSED, null, 0);
 		assertThat(views.run(runId).state()).isEqualTo(RunState.FAILED);
 		assertThat(views.job(a.jobId()).reason()).isEqualTo("step 1 exited 2");
@@ -148,7 +149,7 @@ class JobQueueIntegrationTests extends ServerIntegrationTest {
 	void canceledRunCancelsQueuedJobsAtOnceAndFlagsRunningOnes() {
 		Host host = host("runner", Map.of(), Map.of());
 		long runId = runs.queue(origin, Pipelines.of(anyHostJob("a"), anyHostJob("b")));
-		ClaimedJob running = queue.claim(host, 0).orElseThrow();
+		AgentProtocol.Job running = queue.claim(host, 0).orElseThrow();
 
 		queue.cancelRun(runId, "canceled by a user");
 
@@ -162,7 +163,7 @@ class JobQueueIntegrationTests extends ServerIntegrationTest {
 	void testFailureIsNeverRetriedButAFinishReportRepeatIsHarmless() {
 		Host host = host("runner", Map.of(), Map.of());
 		runs.queue(origin, Pipelines.of(anyHostJob("a")));
-		ClaimedJob job = queue.claim(host, 0).orElseThrow();
+		AgentProtocol.Job job = queue.claim(host, 0).orElseThrow();
 
 		queue.finish(job.jobId(), job.attempt(), host, JobResult.FAILED, "step 1 exited 1", 1);
 		queue.finish(job.jobId(), job.attempt(), host, JobResult.FAILED, "step 1 exited 1", 1);
@@ -173,9 +174,9 @@ class JobQueueIntegrationTests extends ServerIntegrationTest {
 	}
 
 	private Optional<String> claimName(Host host) {
-		Optional<ClaimedJob> job = queue.claim(host, 0);
+		Optional<AgentProtocol.Job> job = queue.claim(host, 0);
 		job.ifPresent(j -> queue.finish(j.jobId(), j.attempt(), host, JobResult.PASSED, null, 0));
-		return job.map(ClaimedJob::name);
+		return job.map(AgentProtocol.Job::name);
 	}
 
 	private Host host(String name, Map<String, String> facts, Map<String, String> labels) {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
+import org.snplab.protocol.AgentProtocol;
 import org.snplab.support.Eventually;
 import org.snplab.support.ServerIntegrationTest;
 
@@ -68,7 +69,7 @@ class PassTriggerIntegrationTests extends ServerIntegrationTest {
 			assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
 			runs.queue(new RunService.Origin("file:///repo", "main", "a".repeat(40), "api"),
 					Pipelines.of(jobs.toArray(org.snplab.pipeline.JobSpec[]::new)));
-			List<Future<Optional<ClaimedJob>>> claims = new ArrayList<>();
+			List<Future<Optional<AgentProtocol.Job>>> claims = new ArrayList<>();
 			for (Host agent : agents) {
 				claims.add(threads.submit(() -> queue.claim(agent, 0)));
 			}
@@ -79,7 +80,7 @@ class PassTriggerIntegrationTests extends ServerIntegrationTest {
 			release.countDown();
 			otherPass.get(10, TimeUnit.SECONDS);
 			List<Long> claimed = new ArrayList<>();
-			for (Future<Optional<ClaimedJob>> claim : claims) {
+			for (Future<Optional<AgentProtocol.Job>> claim : claims) {
 				claimed.add(claim.get(15, TimeUnit.SECONDS).orElseThrow().jobId());
 			}
 

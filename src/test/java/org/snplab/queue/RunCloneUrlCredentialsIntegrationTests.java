@@ -6,6 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
+import org.snplab.protocol.AgentProtocol;
 import org.snplab.support.ServerIntegrationTest;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -55,7 +56,7 @@ class RunCloneUrlCredentialsIntegrationTests extends ServerIntegrationTest {
 		assertNoPlainToken();
 		assertThat(views.run(runId).repository()).isEqualTo(WITHOUT);
 
-		ClaimedJob claimed = queue.claim(host, 0).orElseThrow();
+		AgentProtocol.Job claimed = queue.claim(host, 0).orElseThrow();
 
 		assertThat(claimed.repository()).isEqualTo(URL);
 		queue.finish(claimed.jobId(), claimed.attempt(), host, JobResult.FAILED, "exit 1", 0);

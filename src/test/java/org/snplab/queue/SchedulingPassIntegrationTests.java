@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
 import org.snplab.pipeline.JobSpec;
+import org.snplab.protocol.AgentProtocol;
 import org.snplab.scheduler.SchedulerProperties;
 import org.snplab.support.ServerIntegrationTest;
 import org.snplab.support.SettableClock;
@@ -82,7 +83,7 @@ class SchedulingPassIntegrationTests extends ServerIntegrationTest {
 		pass.run();
 
 		assertThat(states()).containsEntry("a", "assigned").containsEntry("b", "assigned").containsEntry("c", "queued");
-		ClaimedJob a = queue.take(milan.id(), slotOf("a")).orElseThrow();
+		AgentProtocol.Job a = queue.take(milan.id(), slotOf("a")).orElseThrow();
 		queue.finish(a.jobId(), a.attempt(), milan, JobResult.PASSED, null, 0);
 		pass.run();
 		assertThat(states()).containsEntry("a", "passed").containsEntry("c", "assigned");
@@ -176,7 +177,7 @@ class SchedulingPassIntegrationTests extends ServerIntegrationTest {
 		RunService.Origin busy = new RunService.Origin("file:///busy", "main", "c".repeat(40), "api");
 		runs.queue(busy, Pipelines.of(guestJob("hour-long", 0, 64 * GIB)));
 		pass.run();
-		ClaimedJob hourLong = queue.take(host.id(), 0).orElseThrow();
+		AgentProtocol.Job hourLong = queue.take(host.id(), 0).orElseThrow();
 		clock.advance(Duration.ofHours(1));
 		queue.finish(hourLong.jobId(), hourLong.attempt(), host, JobResult.PASSED, null, 0);
 		runs.queue(busy, Pipelines.of(guestJob("busy-again", 0, 8 * GIB)));

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
-import org.snplab.agent.api.Dtos.RegisterRequest;
+import org.snplab.protocol.AgentProtocol.RegisterRequest;
 import org.snplab.support.HttpApi;
 import org.snplab.support.ServerIntegrationTest;
 import tools.jackson.databind.JsonNode;

@@ -16,14 +16,15 @@ import java.util.Optional;
 
 import org.snplab.NetworkErrors;
 import org.snplab.SnplabVersion;
-import org.snplab.agent.api.Dtos.Finish;
-import org.snplab.agent.api.Dtos.HostHeartbeat;
-import org.snplab.agent.api.Dtos.HostHeartbeatResponse;
-import org.snplab.agent.api.Dtos.Job;
-import org.snplab.agent.api.Dtos.JobHeartbeatResponse;
-import org.snplab.agent.api.Dtos.PollRequest;
-import org.snplab.agent.api.Dtos.RegisterRequest;
-import org.snplab.agent.api.Dtos.RegisterResponse;
+import org.snplab.protocol.AgentProtocol.Finish;
+import org.snplab.protocol.AgentProtocol.HostHeartbeat;
+import org.snplab.protocol.AgentProtocol.HostHeartbeatResponse;
+import org.snplab.protocol.AgentProtocol.Job;
+import org.snplab.protocol.AgentProtocol.JobHeartbeatResponse;
+import org.snplab.protocol.AgentProtocol.PollRequest;
+import org.snplab.protocol.AgentProtocol.RegisterRequest;
+import org.snplab.protocol.AgentProtocol.RegisterResponse;
+import org.snplab.protocol.AgentProtocol.RendezvousValue;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -149,7 +150,7 @@ public final class AgentApi {
 				java.util.Map.of("role", role, "key", key, "waitSeconds", waitSeconds)),
 				Duration.ofSeconds(waitSeconds).plus(POLL_MARGIN), 200, 204, 400, 404, 409));
 		return response.statusCode() == 204 ? Optional.empty()
-				: Optional.of(read(response, Dtos.RendezvousValue.class).value());
+				: Optional.of(read(response, RendezvousValue.class).value());
 	}
 
 	/** A 4xx the server explained (the {@code detail} of its RFC 9457 problem) becomes {@link ApiException.Refused}. */

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
-import org.snplab.agent.api.Dtos.Job;
+import org.snplab.protocol.AgentProtocol.Job;
 
 /** The job heartbeat: tells the server the job is alive and learns from the answer whether to cancel it. */
 final class CancellationChecker implements Runnable {

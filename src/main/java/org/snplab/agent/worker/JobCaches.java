@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.eclipse.jgit.util.FileUtils;
-import org.snplab.agent.api.Dtos.Cache;
+import org.snplab.protocol.AgentProtocol.Cache;
 
 /**
  * The host's job caches, as GitHub's actions/cache: a job's {@code cache:} paths are restored into its workspace

@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.snplab.agent.api.Dtos.Section;
+import org.snplab.protocol.AgentProtocol.Section;
 
 /**
  * The sections of one attempt's log as it runs: each starts where the log then ends, and ends when the next begins

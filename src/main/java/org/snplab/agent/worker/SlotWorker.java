@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.snplab.agent.AgentConfig;
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
-import org.snplab.agent.api.Dtos.Job;
+import org.snplab.protocol.AgentProtocol.Job;
 
 /** One slot's loop: long-poll for a job, run it, poll again. Errors back off and retry; they never end it. */
 public final class SlotWorker implements Runnable {

@@ -22,7 +22,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
-import org.snplab.agent.api.Dtos.Job;
+import org.snplab.protocol.AgentProtocol.Job;
 
 import tools.jackson.databind.JsonNode;
 

@@ -16,7 +16,7 @@ import java.util.TreeSet;
 
 import org.snplab.agent.api.AgentApi;
 import org.snplab.agent.api.ApiException;
-import org.snplab.agent.api.Dtos.Job;
+import org.snplab.protocol.AgentProtocol.Job;
 
 /** Uploads the workspace files that a job's artifact and junit globs match. */
 final class Uploads {

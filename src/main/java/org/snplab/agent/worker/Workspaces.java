@@ -8,7 +8,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Stream;
 
-import org.snplab.agent.api.Dtos.Job;
+import org.snplab.protocol.AgentProtocol.Job;
 
 /** Where a job runs: WORK_DIR/slot-S/job-ID-ATTEMPT, its output beside it so no glob can upload it. */
 final class Workspaces {
