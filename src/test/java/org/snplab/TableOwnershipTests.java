@@ -49,10 +49,6 @@ class TableOwnershipTests {
 	 * queue's claim read hosts in the same statement as their jobs, on purpose (one query per pass).
 	 */
 	private static final Map<String, String> KNOWN_CROSSINGS = Map.ofEntries(
-			Map.entry("power/Recovery.java -> host", "silent hosts with work, in one query"),
-			Map.entry("power/Recovery.java -> host_event", "when a host was last power-cycled or told about"),
-			Map.entry("power/Recovery.java -> job", "silent hosts with work, in one query"),
-			Map.entry("power/Recovery.java -> job_attempt", "silent hosts whose last attempt was lost, in one query"),
 			Map.entry("queue/JobQueue.java -> host", "the claim checks its host in the same statement"),
 			Map.entry("queue/SchedulingPass.java -> host", "the pass locks and reads polling hosts with their jobs"),
 			Map.entry("queue/GangHolds.java -> host", "a gang's hold is read with the hosts it holds, like the pass's own reads"),

@@ -75,6 +75,25 @@ public class HostHealth {
 			.list();
 	}
 
+	/** A host whose health check failed at {@code checkedAt}, as power recovery sees it. */
+	public record FailedCheck(long hostId, String name, Host.Mode mode, boolean enabled, Instant checkedAt) {
+	}
+
+	/**
+	 * The hosts whose last health check failed, quarantined and removed ones aside, and those the quarantine cap keeps
+	 * in service (they still take jobs), by id.
+	 */
+	public List<FailedCheck> failedChecks() {
+		return db.sql("""
+				select id, name, mode, enabled, health_checked_at from host
+				where removed_at is null and mode <> 'quarantined' and health = 'bad' and health_job_id is not null
+				  and not health_kept_in_service and health_checked_at is not null
+				order by id""")
+			.query((rs, i) -> new FailedCheck(rs.getLong(1), rs.getString(2), Host.Mode.of(rs.getString(3)),
+					rs.getBoolean(4), rs.getTimestamp(5).toInstant()))
+			.list();
+	}
+
 	/** Its health check passed: the host is good, and takes jobs again. */
 	public void passed(long id, long jobId) {
 		boolean wasBad = hosts.find(id).map(h -> h.health().state() == Host.HealthState.BAD).orElse(false);

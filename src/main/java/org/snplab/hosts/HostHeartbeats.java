@@ -1,5 +1,7 @@
 package org.snplab.hosts;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,6 +93,29 @@ public class HostHeartbeats {
 		silent.forEach(id -> history.record(id, "offline", HostHistory.SNPLAB,
 				"offline: no heartbeat for " + seconds + " s", null, null));
 		return silent.size();
+	}
+
+	/**
+	 * A host not heard from: {@code heardAt} is its last heartbeat or its timeline's latest return online (written at
+	 * the injected clock's time when an agent is heard again after being offline), whichever is later;
+	 * {@code lastSeen} its last heartbeat.
+	 */
+	public record Silence(long hostId, String name, Host.Mode mode, boolean enabled, Instant heardAt, Instant lastSeen) {
+	}
+
+	/** The hosts, quarantined and removed ones aside, last heard before {@code cutoff}, by id. */
+	public List<Silence> silentSince(Instant cutoff) {
+		return db.sql("""
+				select id, name, mode, enabled, heard, last_seen from (
+				  select h.*, greatest(h.last_seen, (select max(e.at) from host_event e
+				                                     where e.host_id = h.id and e.kind = 'online')) as heard
+				  from host h where h.removed_at is null and h.mode <> 'quarantined') h
+				where heard < ?
+				order by id""")
+			.param(Timestamp.from(cutoff))
+			.query((rs, i) -> new Silence(rs.getLong(1), rs.getString(2), Host.Mode.of(rs.getString(3)), rs.getBoolean(4),
+					rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant()))
+			.list();
 	}
 
 	/** Marks a host offline at once, e.g. when a job's lease expired on it. */

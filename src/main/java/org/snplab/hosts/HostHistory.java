@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -71,6 +72,14 @@ public class HostHistory {
 			.params(hostId, kind, actor, Timestamp.from(since))
 			.query(Integer.class)
 			.single();
+	}
+
+	/** When the host last got an entry of this kind and actor at or after {@code since}, if it did. */
+	public Optional<Instant> latest(long hostId, String kind, String actor, Instant since) {
+		return db.sql("select max(at) from host_event where host_id = ? and kind = ? and actor = ? and at >= ?")
+			.params(hostId, kind, actor, Timestamp.from(since))
+			.query((rs, i) -> rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant())
+			.optional();
 	}
 
 	/** One entry of a host's timeline. */

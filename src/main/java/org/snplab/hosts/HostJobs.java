@@ -12,6 +12,9 @@ public interface HostJobs {
 	/** Jobs assigned to the host or running on it now. */
 	int active(long hostId);
 
+	/** Whether an attempt on the host ended in {@code infra_error} at or after {@code since}. */
+	boolean lostAttemptSince(long hostId, Instant since);
+
 	/**
 	 * The host's last attempts that finished at or after {@code since}, canceled ones aside, newest first.
 	 *

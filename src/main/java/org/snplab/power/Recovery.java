@@ -1,6 +1,5 @@
 package org.snplab.power;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,12 +14,13 @@ import org.snplab.health.HealthChecks;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostHistory;
 import org.snplab.hosts.HostHealth;
+import org.snplab.hosts.HostHeartbeats;
+import org.snplab.hosts.HostJobs;
 import org.snplab.hosts.HostRegistry;
 import org.snplab.hosts.Quarantine;
 import org.snplab.notify.Notifications;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,8 +42,6 @@ class Recovery {
 
 	static final String REFUSED = "recovery-refused";
 
-	private final JdbcClient db;
-
 	private final Clock clock;
 
 	private final PowerProperties properties;
@@ -62,13 +60,18 @@ class Recovery {
 
 	private final HealthChecks healthChecks;
 
-	Recovery(JdbcClient db, Clock clock, PowerProperties properties, PowerActions actions, HostRegistry hosts,
-			HostHealth hostHealth, Quarantine quarantine, HostHistory history, Notifications notifications,
-			HealthChecks healthChecks) {
+	private final HostHeartbeats heartbeats;
+
+	private final HostJobs hostJobs;
+
+	Recovery(Clock clock, PowerProperties properties, PowerActions actions, HostRegistry hosts, HostHealth hostHealth,
+			HostHeartbeats heartbeats, HostJobs hostJobs, Quarantine quarantine, HostHistory history,
+			Notifications notifications, HealthChecks healthChecks) {
+		this.heartbeats = heartbeats;
+		this.hostJobs = hostJobs;
 		this.hostHealth = hostHealth;
 		this.quarantine = quarantine;
 		this.healthChecks = healthChecks;
-		this.db = db;
 		this.clock = clock;
 		this.properties = properties;
 		this.actions = actions;
@@ -182,11 +185,7 @@ class Recovery {
 
 	/** Records and notifies a refusal once per silence: not again until the host was heard from. */
 	private void refuseOnce(Silent host, String refusal, String situation) {
-		int told = db.sql("select count(*) from host_event where host_id = ? and kind = ? and at >= ?")
-			.params(host.id, REFUSED, Timestamp.from(host.lastSeen))
-			.query(Integer.class)
-			.single();
-		if (told > 0) {
+		if (history.count(host.id, REFUSED, HostHistory.SNPLAB, host.lastSeen) > 0) {
 			return;
 		}
 		String summary = situation + refusal;
@@ -199,42 +198,26 @@ class Recovery {
 	}
 
 	private Optional<Instant> lastAutomaticCycleSince(long hostId, Instant since) {
-		return db.sql("""
-				select max(at) from host_event where host_id = ? and kind = ? and actor = ? and at >= ?""")
-			.params(hostId, CYCLE, HostHistory.SNPLAB, Timestamp.from(since))
-			.query((rs, i) -> rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant())
-			.optional();
+		return history.latest(hostId, CYCLE, HostHistory.SNPLAB, since);
 	}
 
+	/** Hosts whose health check failed and that run nothing now; {@code lastSeen} is when the check failed. */
 	private List<Silent> hostsThatFailedTheirCheck() {
-		return db.sql("""
-				select h.id, h.name, h.mode, h.enabled, h.health_checked_at from host h
-				where h.removed_at is null and h.mode <> 'quarantined' and h.health = 'bad' and h.health_job_id is not null
-				  and not h.health_kept_in_service and h.health_checked_at is not null
-				  and not exists (select 1 from job j where j.host_id = h.id and j.state in ('assigned', 'running'))
-				order by h.id""")
-			.query((rs, i) -> new Silent(rs.getLong(1), rs.getString(2), Host.Mode.of(rs.getString(3)), rs.getBoolean(4),
-					rs.getTimestamp(5).toInstant()))
-			.list();
+		return hostHealth.failedChecks().stream()
+			.filter(h -> hostJobs.active(h.hostId()) == 0)
+			.map(h -> new Silent(h.hostId(), h.name(), h.mode(), h.enabled(), h.checkedAt()))
+			.toList();
 	}
 
+	/**
+	 * Hosts last heard before the cutoff that had work: a job assigned or running, or an attempt lost to
+	 * infrastructure since their last heartbeat. {@code lastSeen} is when they were last heard.
+	 */
 	private List<Silent> silentHostsWithWork(Instant cutoff) {
-		// Last heard: its last heartbeat, or its timeline's latest "online" (written at the injected clock's time when
-		// an agent is heard again after being offline), whichever is later.
-		return db.sql("""
-				select id, name, mode, enabled, heard from (
-				  select h.*, greatest(h.last_seen, (select max(e.at) from host_event e
-				                                     where e.host_id = h.id and e.kind = 'online')) as heard
-				  from host h where h.removed_at is null and h.mode <> 'quarantined') h
-				where heard < ?
-				  and (exists (select 1 from job j where j.host_id = h.id and j.state in ('assigned', 'running'))
-				       or exists (select 1 from job_attempt a where a.host_id = h.id and a.result = 'infra_error'
-				                  and a.finished_at >= h.last_seen))
-				order by h.id""")
-			.param(Timestamp.from(cutoff))
-			.query((rs, i) -> new Silent(rs.getLong(1), rs.getString(2), Host.Mode.of(rs.getString(3)), rs.getBoolean(4),
-					rs.getTimestamp(5).toInstant()))
-			.list();
+		return heartbeats.silentSince(cutoff).stream()
+			.filter(h -> hostJobs.active(h.hostId()) > 0 || hostJobs.lostAttemptSince(h.hostId(), h.lastSeen()))
+			.map(h -> new Silent(h.hostId(), h.name(), h.mode(), h.enabled(), h.heardAt()))
+			.toList();
 	}
 
 	private static String human(Duration duration) {

@@ -33,6 +33,14 @@ public class JobsOnHosts implements HostJobs {
 	}
 
 	@Override
+	public boolean lostAttemptSince(long hostId, Instant since) {
+		return db.sql("select exists (select 1 from job_attempt where host_id = ? and result = 'infra_error' and finished_at >= ?)")
+			.params(hostId, Timestamp.from(since))
+			.query(Boolean.class)
+			.single();
+	}
+
+	@Override
 	public List<FinishedAttempt> lastFinished(long hostId, Instant since, int limit) {
 		return db.sql("""
 				select a.result = 'infra_error', 'job ' || a.job_id || ' attempt ' || a.attempt || coalesce(': ' || a.reason, '')

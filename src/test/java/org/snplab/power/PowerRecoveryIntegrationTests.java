@@ -160,6 +160,12 @@ class PowerRecoveryIntegrationTests extends PowerIntegrationTest {
 	@Autowired
 	org.snplab.health.HealthChecks healthChecks;
 
+	@Autowired
+	org.snplab.hosts.HostHeartbeats heartbeats;
+
+	@Autowired
+	org.snplab.hosts.HostJobs hostJobs;
+
 	@Test
 	void aHostThatFailedItsHealthCheckIsCycledOnceAndCheckedAgain() throws Exception {
 		healthyBystanders("fc");
@@ -232,8 +238,8 @@ class PowerRecoveryIntegrationTests extends PowerIntegrationTest {
 	void aRestartedServerGivesAgentsOneRecoverAfterToComeBackFirst() throws Exception {
 		hostThatLostItsJob("wedged-r6", true);
 		clock.advance(Duration.ofMinutes(11));
-		Recovery restarted = new Recovery(db, clock, properties, actions, hosts, hostHealth, quarantine, history,
-				notifications, healthChecks);
+		Recovery restarted = new Recovery(clock, properties, actions, hosts, hostHealth, heartbeats, hostJobs, quarantine,
+				history, notifications, healthChecks);
 
 		restarted.run();
 		assertThat(cycles()).as("just started: its agents could not reach it while it was down").isEmpty();
