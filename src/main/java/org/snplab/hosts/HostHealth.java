@@ -80,8 +80,8 @@ public class HostHealth {
 	}
 
 	/**
-	 * The hosts whose last health check failed, quarantined and removed ones aside, and those the quarantine cap keeps
-	 * in service (they still take jobs), by id.
+	 * The hosts whose last health check failed, by id; quarantined and removed ones aside, as are those the quarantine
+	 * cap keeps in service (they still take jobs).
 	 */
 	public List<FailedCheck> failedChecks() {
 		return db.sql("""

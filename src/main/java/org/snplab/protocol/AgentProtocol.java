@@ -105,7 +105,19 @@ public final class AgentProtocol {
 	public record JobHeartbeatResponse(boolean cancel) {
 	}
 
-	/** What a role of the gang sent under a key. */
+	/** {@code POST /api/agent/jobs/{id}/send?attempt=N}: a step's {@code snplab-send KEY VALUE}. */
+	public record RendezvousSend(String key, String value) {
+	}
+
+	/**
+	 * {@code POST /api/agent/jobs/{id}/wait?attempt=N}: a step's {@code snplab-wait ROLE KEY}.
+	 *
+	 * @param waitSeconds how long to wait for the message, at most 25; null: 25
+	 */
+	public record RendezvousWait(String role, String key, Long waitSeconds) {
+	}
+
+	/** What a role of the gang sent under a key: the answer to a wait. */
 	public record RendezvousValue(String value) {
 	}
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.snplab.InvalidInputException;
 import org.snplab.hosts.Host;
 import org.snplab.hosts.HostRegistry;
+import org.snplab.protocol.AgentProtocol;
 
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -33,7 +34,7 @@ class AgentRendezvousController {
 	/** Stores a message of this job's role: 200, or 409 when the key was already sent with another value. */
 	@PostMapping("/api/agent/jobs/{id}/send")
 	Map<String, String> send(@RequestHeader(name = "Authorization", required = false) String authorization,
-			@PathVariable long id, @RequestParam int attempt, @RequestBody SendRequest request) {
+			@PathVariable long id, @RequestParam int attempt, @RequestBody AgentProtocol.RendezvousSend request) {
 		Host host = hosts.authenticateAgent(authorization);
 		rendezvous.send(id, attempt, host, request.key(), request.value());
 		return Map.of("key", request.key());
@@ -45,7 +46,7 @@ class AgentRendezvousController {
 	 */
 	@PostMapping("/api/agent/jobs/{id}/wait")
 	Object await(@RequestHeader(name = "Authorization", required = false) String authorization,
-			@PathVariable long id, @RequestParam int attempt, @RequestBody WaitRequest request) {
+			@PathVariable long id, @RequestParam int attempt, @RequestBody AgentProtocol.RendezvousWait request) {
 		Host host = hosts.authenticateAgent(authorization);
 		long seconds = request.waitSeconds() == null ? Rendezvous.MAX_WAIT.toSeconds() : request.waitSeconds();
 		if (seconds < 0) {
@@ -53,12 +54,5 @@ class AgentRendezvousController {
 		}
 		Duration wait = Duration.ofSeconds(Math.min(seconds, Rendezvous.MAX_WAIT.toSeconds()));
 		return rendezvous.await(id, attempt, host, request.role(), request.key(), wait);
-	}
-
-	record SendRequest(String key, String value) {
-	}
-
-	/** @param waitSeconds how long to wait for the message, at most 25 (the default) */
-	record WaitRequest(String role, String key, Long waitSeconds) {
 	}
 }

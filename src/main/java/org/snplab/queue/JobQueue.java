@@ -205,7 +205,7 @@ public class JobQueue {
 				JobSpecJson spec = json.readValue(rs.getString(5), JobSpecJson.class);
 				return new Claim(new AgentProtocol.Job(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
 						cloneUrls.of(rs.getLong(3), rs.getString(6), rs.getString(9)), rs.getString(7), spec.steps(), spec.env(), spec.timeoutSeconds(), spec.artifacts(),
-						spec.junit(), heartbeatSeconds, spec.submodules() == null ? "true" : spec.submodules(),
+						spec.junit(), heartbeatSeconds, spec.submodules(),
 						gitRewrites, caches(spec), spec.cacheScope()), rs.getDouble(8), rs.getString(10), rs.getString(11),
 						spec.roles());
 			})

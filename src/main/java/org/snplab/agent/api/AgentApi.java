@@ -24,7 +24,9 @@ import org.snplab.protocol.AgentProtocol.JobHeartbeatResponse;
 import org.snplab.protocol.AgentProtocol.PollRequest;
 import org.snplab.protocol.AgentProtocol.RegisterRequest;
 import org.snplab.protocol.AgentProtocol.RegisterResponse;
+import org.snplab.protocol.AgentProtocol.RendezvousSend;
 import org.snplab.protocol.AgentProtocol.RendezvousValue;
+import org.snplab.protocol.AgentProtocol.RendezvousWait;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -132,11 +134,8 @@ public final class AgentApi {
 	 * @throws ApiException.Refused with the server's reason (not a multi-host job, the key sent with another value...)
 	 */
 	public void send(long jobId, int attempt, String key, String value) throws IOException, InterruptedException {
-		java.util.Map<String, String> body = new java.util.HashMap<>();
-		body.put("key", key);
-		body.put("value", value);
-		explained(send(json("/api/agent/jobs/" + jobId + "/send?attempt=" + attempt, body), CALL_TIMEOUT, 200, 400,
-				404, 409, 413));
+		explained(send(json("/api/agent/jobs/" + jobId + "/send?attempt=" + attempt, new RendezvousSend(key, value)),
+				CALL_TIMEOUT, 200, 400, 404, 409, 413));
 	}
 
 	/**
@@ -147,7 +146,7 @@ public final class AgentApi {
 	public Optional<String> await(long jobId, int attempt, String role, String key, int waitSeconds)
 			throws IOException, InterruptedException {
 		HttpResponse<String> response = explained(send(json("/api/agent/jobs/" + jobId + "/wait?attempt=" + attempt,
-				java.util.Map.of("role", role, "key", key, "waitSeconds", waitSeconds)),
+				new RendezvousWait(role, key, (long) waitSeconds)),
 				Duration.ofSeconds(waitSeconds).plus(POLL_MARGIN), 200, 204, 400, 404, 409));
 		return response.statusCode() == 204 ? Optional.empty()
 				: Optional.of(read(response, RendezvousValue.class).value());
